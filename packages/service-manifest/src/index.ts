@@ -1,0 +1,17 @@
+export { serviceManifestJsonSchema, serviceManifestJsonSchemaText } from "./json-schema.ts";
+export {
+  type DiscoveredService,
+  discoverServices,
+  formatIssues,
+  loadServiceManifest,
+  ManifestError,
+  parseServiceManifest,
+} from "./load.ts";
+export {
+  FARGATE_MEMORY_BY_CPU,
+  MAX_SERVICE_NAME_LENGTH,
+  RESERVED_SERVICE_NAMES,
+  type ServiceManifest,
+  type ServiceManifestInput,
+  serviceManifestSchema,
+} from "./schema.ts";

@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import { type ServiceManifest, serviceManifestSchema } from "./schema.ts";
+
+/** A manifest problem, with the file and the field it is about in the message. */
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      problems.length === 1
+        ? `${file}: ${problems[0]}`
+        : `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ManifestError";
+  }
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)";
+    return `${where}: ${issue.message}`;
+  });
+}
+
+/** Validates an already-parsed manifest; `file` is only used in error messages. */
+export function parseServiceManifest(value: unknown, file: string): ServiceManifest {
+  const result = serviceManifestSchema.safeParse(value);
+  if (!result.success) throw new ManifestError(file, formatIssues(result.error.issues));
+  return result.data;
+}
+
+/** Reads and validates one service.json. */
+export function loadServiceManifest(file: string): ServiceManifest {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ManifestError(file, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(file, [`is not valid JSON (${(error as Error).message})`]);
+  }
+  return parseServiceManifest(value, file);
+}
+
+export interface DiscoveredService {
+  /** The validated manifest. */
+  manifest: ServiceManifest;
+  /** Folder of the service, relative to the repository root, with forward slashes (e.g. "apps/orders"). */
+  dir: string;
+  /** Path of service.json relative to the repository root. */
+  manifestPath: string;
+}
+
+/**
+ * Finds every service by convention: each apps/<folder>/service.json is one service.
+ * Validates each manifest, and the set as a whole: the name matches the folder, names and ports are unique.
+ */
+export function discoverServices(repoRoot: string): DiscoveredService[] {
+  const appsDir = path.join(repoRoot, "apps");
+  let folders: string[];
+  try {
+    folders = readdirSync(appsDir).sort();
+  } catch {
+    return [];
+  }
+  const services: DiscoveredService[] = [];
+  for (const folder of folders) {
+    const manifestPath = `apps/${folder}/service.json`;
+    const absolute = path.join(repoRoot, manifestPath);
+    if (!isFile(absolute)) continue;
+    const manifest = loadServiceManifest(absolute);
+    if (manifest.name !== folder) {
+      throw new ManifestError(manifestPath, [`name: "${manifest.name}" must equal its folder name "${folder}"`]);
+    }
+    services.push({ manifest, dir: `apps/${folder}`, manifestPath });
+  }
+  assertUniquePorts(services);
+  return services;
+}
+
+function assertUniquePorts(services: readonly DiscoveredService[]): void {
+  const byPort = new Map<number, string>();
+  for (const service of services) {
+    const other = byPort.get(service.manifest.port);
+    if (other) {
+      throw new ManifestError(service.manifestPath, [
+        `port: ${service.manifest.port} is already used by ${other}; each service needs its own port so all can run locally together`,
+      ]);
+    }
+    byPort.set(service.manifest.port, service.manifestPath);
+  }
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

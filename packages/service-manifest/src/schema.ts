@@ -1,0 +1,183 @@
+import { z } from "zod";
+
+/** Longest service name: derived AWS names (target groups: 32 characters, "-green" suffix, stack prefixes) must fit. */
+export const MAX_SERVICE_NAME_LENGTH = 24;
+
+/** Names that would collide with the workspace's own folders or CloudFormation stacks. */
+export const RESERVED_SERVICE_NAMES = [
+  "shared",
+  "infra",
+  "tools",
+  "packages",
+  "apps",
+  "pipeline",
+  "test",
+  "node-modules",
+] as const;
+
+/** Fargate's valid cpu units and, for each, the memory sizes (MiB) it accepts. */
+export const FARGATE_MEMORY_BY_CPU: Record<number, readonly number[]> = {
+  256: [512, 1024, 2048],
+  512: [1024, 2048, 3072, 4096],
+  1024: [2048, 3072, 4096, 5120, 6144, 7168, 8192],
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+  const values: number[] = [];
+  for (let value = from; value <= to; value += step) values.push(value);
+  return values;
+}
+
+const serviceName = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+    "must be lowercase kebab-case (a-z, 0-9 and single hyphens, starting with a letter)",
+  )
+  .max(
+    MAX_SERVICE_NAME_LENGTH,
+    `must be at most ${MAX_SERVICE_NAME_LENGTH} characters (AWS resource names are derived from it)`,
+  )
+  .refine((name) => !(RESERVED_SERVICE_NAMES as readonly string[]).includes(name), {
+    message: `is reserved (${RESERVED_SERVICE_NAMES.join(", ")})`,
+  });
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an upper-case environment variable name");
+
+const deployment = z
+  .object({
+    strategy: z
+      .enum(["all-at-once", "canary", "linear"])
+      .default("canary")
+      .describe("How CodeDeploy moves production traffic to the new task set."),
+    percent: z
+      .number()
+      .int()
+      .min(1)
+      .max(99)
+      .default(10)
+      .describe("canary: share of traffic moved first; linear: share moved at each step."),
+    intervalMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(2880)
+      .default(5)
+      .describe("canary: minutes before the rest moves; linear: minutes between steps."),
+    terminationWaitMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(2880)
+      .default(5)
+      .describe("Minutes the old (blue) task set keeps running after the switch, ready for a fast rollback."),
+    manualApproval: z.boolean().default(false).describe("Pause the pipeline for a person's approval before Deploy."),
+    testTrafficHook: z
+      .boolean()
+      .default(true)
+      .describe("Smoke-test the new task set through the test listener before production traffic moves."),
+  })
+  .strict()
+  .describe("Blue/green deployment settings.");
+
+const scaling = z
+  .object({
+    minTasks: z.number().int().min(1).max(1000).default(2),
+    maxTasks: z.number().int().min(1).max(1000).default(6),
+    requestsPerTarget: z
+      .number()
+      .int()
+      .min(1)
+      .default(500)
+      .describe("Target tracking: ALB requests per task per minute."),
+    cpuPercent: z.number().int().min(10).max(95).default(60).describe("Target tracking: average CPU utilisation."),
+  })
+  .strict()
+  .refine((s) => s.maxTasks >= s.minTasks, { message: "maxTasks must be at least minTasks", path: ["maxTasks"] });
+
+export const serviceManifestSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: serviceName.describe("Service name: the folder under apps/, and the prefix of its AWS resources."),
+    port: z
+      .number()
+      .int()
+      .min(1024, "must be 1024 or higher (the container runs as a non-root user)")
+      .max(65535)
+      .describe("Port the container listens on."),
+    healthCheckPath: z
+      .string()
+      .regex(/^\/[\w\-./]*$/, "must be a URL path starting with /")
+      .default("/health")
+      .describe("Path the load balancer's target groups probe."),
+    cpu: z
+      .number()
+      .int()
+      .refine((cpu) => cpu in FARGATE_MEMORY_BY_CPU, {
+        message: `must be one of Fargate's cpu sizes: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(", ")}`,
+      })
+      .default(256)
+      .describe("Fargate task cpu units (1024 = 1 vCPU)."),
+    memory: z.number().int().default(512).describe("Fargate task memory in MiB; must suit the cpu size."),
+    desiredCount: z.number().int().min(1).max(1000).default(2).describe("Tasks running after the first deploy."),
+    scaling: scaling.default({ minTasks: 2, maxTasks: 6, requestsPerTarget: 500, cpuPercent: 60 }),
+    stopTimeoutSeconds: z
+      .number()
+      .int()
+      .min(2)
+      .max(120)
+      .default(30)
+      .describe("Seconds ECS waits after SIGTERM before SIGKILL; the service's shutdown grace is derived from it."),
+    deployment: deployment.default({
+      strategy: "canary",
+      percent: 10,
+      intervalMinutes: 5,
+      terminationWaitMinutes: 5,
+      manualApproval: false,
+      testTrafficHook: true,
+    }),
+    environment: z.record(envName, z.string()).default({}).describe("Plain environment variables for the container."),
+    secrets: z
+      .record(
+        envName,
+        z.string().regex(/^arn:aws[\w-]*:(secretsmanager|ssm):/, "must be a Secrets Manager or SSM parameter ARN"),
+      )
+      .default({})
+      .describe("Environment variables filled from Secrets Manager or SSM Parameter Store, by ARN."),
+  })
+  .strict()
+  .superRefine((manifest, ctx) => {
+    const allowed = FARGATE_MEMORY_BY_CPU[manifest.cpu];
+    if (allowed && !allowed.includes(manifest.memory)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["memory"],
+        message: `${manifest.memory} MiB is not valid with cpu ${manifest.cpu}; choose one of ${allowed.join(", ")}`,
+      });
+    }
+    if (manifest.desiredCount < manifest.scaling.minTasks || manifest.desiredCount > manifest.scaling.maxTasks) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["desiredCount"],
+        message: `must lie between scaling.minTasks (${manifest.scaling.minTasks}) and scaling.maxTasks (${manifest.scaling.maxTasks})`,
+      });
+    }
+    const reservedEnv = ["PORT", "SERVICE_NAME", "SERVICE_VERSION", "SHUTDOWN_GRACE_MS"];
+    for (const key of Object.keys(manifest.environment)) {
+      if (reservedEnv.includes(key)) {
+        ctx.addIssue({ code: "custom", path: ["environment", key], message: "is set by the platform; remove it" });
+      }
+      if (key in manifest.secrets) {
+        ctx.addIssue({ code: "custom", path: ["environment", key], message: "is also listed under secrets" });
+      }
+    }
+  });
+
+/** A manifest as written in service.json (defaults optional). */
+export type ServiceManifestInput = z.input<typeof serviceManifestSchema>;
+/** A validated manifest with every default filled in. */
+export type ServiceManifest = z.output<typeof serviceManifestSchema>;
