@@ -26,6 +26,8 @@ export const FARGATE_MEMORY_BY_CPU: Record<number, readonly number[]> = {
   16384: range(32768, 122880, 8192),
 };
 
+const FARGATE_CPU_SIZES = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
+
 function range(from: number, to: number, step: number): number[] {
   const values: number[] = [];
   for (let value = from; value <= to; value += step) values.push(value);
@@ -115,10 +117,8 @@ export const serviceManifestSchema = z
       .default("/health")
       .describe("Path the load balancer's target groups probe."),
     cpu: z
-      .number()
-      .int()
-      .refine((cpu) => cpu in FARGATE_MEMORY_BY_CPU, {
-        message: `must be one of Fargate's cpu sizes: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(", ")}`,
+      .literal(FARGATE_CPU_SIZES, {
+        error: `must be one of Fargate's cpu sizes: ${FARGATE_CPU_SIZES.join(", ")}`,
       })
       .default(256)
       .describe("Fargate task cpu units (1024 = 1 vCPU)."),
