@@ -1,0 +1,28 @@
+export {
+  CODEPIPELINE_TRIGGER_LIMITS,
+  type CodePipelinePushFilter,
+  codePipelinePushFilters,
+  escapeGlobLiteral,
+  filePathPatterns,
+  TriggerLimitError,
+  triggerGlobs,
+} from "./push-filters.ts";
+export {
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  parseRouterConfig,
+  ROUTER_ENV,
+  type RouterConfig,
+  RouterConfigError,
+  routerEnvironment,
+} from "./router/config.ts";
+export { codeCommitPushEventPattern } from "./router/event-pattern.ts";
+export { SHARED_BUILD_INPUTS } from "./shared-build-inputs.ts";
+export { matchesTriggerPath, matchingTriggerPaths } from "./trigger-match.ts";
+export {
+  normalizeTriggerPaths,
+  type ServiceTriggerPaths,
+  triggerPathsFor,
+  triggerPathsForAllServices,
+} from "./trigger-paths.ts";
+export { readWorkspace, type Workspace, WorkspaceError, type WorkspacePackage } from "./workspace.ts";
+export { DEPENDENCY_FIELDS, directWorkspaceDependencies, workspaceClosure } from "./workspace-dependencies.ts";

@@ -1,0 +1,12 @@
+/**
+ * True when a changed file (repository-relative, forward slashes) falls under a trigger path: inside a folder
+ * (trigger path ending with "/") or equal to the file. Kept free of imports: the router Lambda bundles it.
+ */
+export function matchesTriggerPath(changedPath: string, triggerPath: string): boolean {
+  return triggerPath.endsWith("/") ? changedPath.startsWith(triggerPath) : changedPath === triggerPath;
+}
+
+/** The trigger paths a changed file falls under. */
+export function matchingTriggerPaths(changedPath: string, triggerPaths: readonly string[]): string[] {
+  return triggerPaths.filter((triggerPath) => matchesTriggerPath(changedPath, triggerPath));
+}
