@@ -1,0 +1,73 @@
+import express, { type Express, type Router } from "express";
+import helmet from "helmet";
+import type { Config } from "./config.ts";
+import { errorHandler, methodNotAllowed, notFound } from "./errors.ts";
+import { GreetingStore, greetingsRouter } from "./greetings.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { requestContext } from "./request-context.ts";
+
+/** The part of the server's state the routes read: readiness turns 503 once shutdown has begun. */
+export interface Lifecycle {
+  readonly shuttingDown: boolean;
+}
+
+export interface AppDeps {
+  logger?: Logger;
+  lifecycle?: Lifecycle;
+  greetings?: GreetingStore;
+  /** Mounts extra routes before the 404 handler. For tests only (a route that throws, a slow route). */
+  extraRoutes?: (router: Router) => void;
+}
+
+export const HEALTH_PATH = "/health";
+export const READY_PATH = "/ready";
+
+export function createApp(config: Config, deps: AppDeps = {}): Express {
+  const logger = deps.logger ?? createLogger(config);
+  const lifecycle = deps.lifecycle ?? { shuttingDown: false };
+  const greetings = deps.greetings ?? new GreetingStore();
+
+  const app = express();
+  app.set("env", config.nodeEnv);
+  app.disable("x-powered-by");
+
+  app.use(requestContext(logger, [HEALTH_PATH, READY_PATH]));
+  app.use(helmet());
+
+  // Liveness, probed by the load balancer's target groups: the process is up and serving.
+  app
+    .route(HEALTH_PATH)
+    .get((_req, res) => {
+      res.json({ status: "ok" });
+    })
+    .all(methodNotAllowed(["GET", "HEAD"]));
+
+  // Readiness: stops accepting work once shutdown has begun.
+  app
+    .route(READY_PATH)
+    .get((_req, res) => {
+      if (lifecycle.shuttingDown) res.status(503).json({ status: "shutting_down" });
+      else res.json({ status: "ready" });
+    })
+    .all(methodNotAllowed(["GET", "HEAD"]));
+
+  // Which service and version answered: makes a blue/green switch visible from outside.
+  app
+    .route("/")
+    .get((_req, res) => {
+      res.json({ service: config.serviceName, version: config.serviceVersion });
+    })
+    .all(methodNotAllowed(["GET", "HEAD"]));
+
+  app.use(greetingsRouter(greetings, config.bodyLimitBytes));
+
+  if (deps.extraRoutes) {
+    const router = express.Router();
+    deps.extraRoutes(router);
+    app.use(router);
+  }
+
+  app.use(notFound);
+  app.use(errorHandler(config, logger));
+  return app;
+}

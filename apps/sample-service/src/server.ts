@@ -1,0 +1,50 @@
+// The entry point: `node dist/server.js` in the container, `tsx src/server.ts` in development.
+import process from "node:process";
+import { ConfigError, EXIT_CONFIG, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { startServer } from "./shutdown.ts";
+
+process.setSourceMapsEnabled(true);
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  // The logger is not set up yet (its settings may be what is wrong): one JSON line, the shape every log line has.
+  process.stderr.write(`${JSON.stringify({ level: "fatal", time: Date.now(), msg: error.message })}\n`);
+  process.exit(EXIT_CONFIG);
+}
+
+const logger = createLogger(config);
+
+process.on("uncaughtException", (error) => {
+  logger.fatal({ err: error }, "uncaught exception");
+  process.exit(1);
+});
+process.on("unhandledRejection", (reason) => {
+  logger.fatal({ err: reason }, "unhandled promise rejection");
+  process.exit(1);
+});
+
+try {
+  const handle = await startServer(config, { logger });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (handle.shuttingDown) {
+        logger.warn({ signal }, "second signal during shutdown: exiting now");
+        process.exit(1);
+      }
+      handle.shutdown(signal).then(
+        (result) => process.exit(result.forced || result.error ? 1 : 0),
+        (error: unknown) => {
+          logger.fatal({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
+    });
+  }
+} catch (error) {
+  logger.fatal({ err: error }, "could not start the server");
+  process.exit(1);
+}

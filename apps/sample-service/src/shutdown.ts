@@ -1,0 +1,115 @@
+import { createServer, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type AppDeps, createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { createLogger, type Logger } from "./logger.ts";
+
+export interface ShutdownResult {
+  /** What started the shutdown, e.g. "SIGTERM". */
+  reason: string;
+  /** True when the grace period ran out and open connections were cut. */
+  forced: boolean;
+  /** Requests still running when they were cut (0 unless forced). */
+  abortedRequests: number;
+  durationMs: number;
+  /** Set when closing the server itself failed. */
+  error?: Error;
+}
+
+export interface ServerHandle {
+  readonly server: Server;
+  /** The port actually listened on (the real one when PORT=0). */
+  readonly port: number;
+  readonly shuttingDown: boolean;
+  /**
+   * Graceful shutdown: readiness turns 503, the listener closes (new connections are refused), idle keep-alive
+   * connections are closed, in-flight requests finish and their responses carry `Connection: close`; whatever is
+   * still open when `shutdownGraceMs` runs out is cut. Calling it again returns the same promise.
+   */
+  shutdown(reason?: string): Promise<ShutdownResult>;
+}
+
+export interface ServerDeps {
+  logger?: Logger;
+  app?: Omit<AppDeps, "logger" | "lifecycle">;
+}
+
+/** Starts the HTTP server on `config.port` and resolves once it is listening. */
+export async function startServer(config: Config, deps: ServerDeps = {}): Promise<ServerHandle> {
+  const logger = deps.logger ?? createLogger(config);
+  const lifecycle = { shuttingDown: false };
+  const app = createApp(config, { ...deps.app, logger, lifecycle });
+
+  // Responses still being worked on, so shutdown can ask each to close its connection when it is done.
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    if (lifecycle.shuttingDown) {
+      res.setHeader("Connection", "close");
+    } else {
+      inFlight.add(res);
+      res.once("close", () => {
+        inFlight.delete(res);
+        // A response that began before shutdown may have sent its headers too early to carry Connection: close.
+        if (lifecycle.shuttingDown) setImmediate(() => server.closeIdleConnections());
+      });
+    }
+    app(req, res);
+  });
+  // Idle connections must outlive the ALB's idle timeout (else: 502s); header reads get a little longer still.
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  server.headersTimeout = config.keepAliveTimeoutMs + 1000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, nodeEnv: config.nodeEnv }, "listening");
+
+  let shutdown: Promise<ShutdownResult> | undefined;
+  return {
+    server,
+    port,
+    get shuttingDown() {
+      return lifecycle.shuttingDown;
+    },
+    shutdown(reason = "shutdown") {
+      shutdown ??= new Promise((resolve) => {
+        const started = performance.now();
+        lifecycle.shuttingDown = true;
+        logger.info({ reason, inFlight: inFlight.size, graceMs: config.shutdownGraceMs }, "shutting down");
+        for (const res of inFlight) {
+          if (!res.headersSent) res.setHeader("Connection", "close");
+        }
+
+        let forced = false;
+        let abortedRequests = 0;
+        const deadline = setTimeout(() => {
+          forced = true;
+          abortedRequests = inFlight.size;
+          logger.warn({ abortedRequests }, "shutdown grace period over: closing the remaining connections");
+          server.closeAllConnections();
+        }, config.shutdownGraceMs);
+
+        server.close((error) => {
+          clearTimeout(deadline);
+          const result: ShutdownResult = {
+            reason,
+            forced,
+            abortedRequests,
+            durationMs: Math.round(performance.now() - started),
+            ...(error && { error }),
+          };
+          if (error) logger.error({ err: error }, "closing the server failed");
+          logger.info({ forced, abortedRequests, durationMs: result.durationMs }, "shutdown complete");
+          resolve(result);
+        });
+        server.closeIdleConnections();
+      });
+      return shutdown;
+    },
+  };
+}
