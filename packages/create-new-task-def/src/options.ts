@@ -1,0 +1,129 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "./errors.ts";
+import { type HookFunctions, resolveHooks } from "./hooks.ts";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** What to render; every path is resolved against the working directory the caller gives. */
+export interface CreateTaskDefOptions {
+  /** Task definition family: read from ECS in registered mode, `${TASK_FAMILY}` in template mode. */
+  family?: string;
+  /** The container that runs the pipeline's image and receives the load balancer's traffic. */
+  container: string;
+  /** The image just built: `repo:tag` or `repo@sha256:...`. */
+  image: string;
+  /** Optional digest (`sha256:...`) that pins a `repo:tag` image. */
+  digest?: string;
+  /** Container port the load balancer targets; must be one of the container's port mappings. */
+  port: number;
+  /** Template mode: path of taskdef.template.json. Absent: registered mode. */
+  template?: string;
+  /** Folder that receives taskdef.json, appspec.yaml and imageDetail.json. */
+  out: string;
+  /** The AppSpec template. */
+  appspec: string;
+  hooks: HookFunctions;
+}
+
+export type Mode = "registered" | "template";
+
+export function modeOf(options: Pick<CreateTaskDefOptions, "template">): Mode {
+  return options.template === undefined ? "registered" : "template";
+}
+
+export type Invocation =
+  | { action: "help" }
+  | { action: "version" }
+  | { action: "run"; options: CreateTaskDefOptions; json: boolean };
+
+/** Flag name -> the environment variable read when the flag is absent (CodeBuild passes settings as env vars). */
+export const ENV_FALLBACKS = {
+  family: "TASK_FAMILY",
+  container: "CONTAINER_NAME",
+  image: "IMAGE_URI",
+  digest: "IMAGE_DIGEST",
+  port: "CONTAINER_PORT",
+  template: "TASKDEF_TEMPLATE",
+  out: "ARTIFACTS_DIR",
+  appspec: "APPSPEC_TEMPLATE",
+} as const;
+
+export const DEFAULT_OUT = ".";
+export const DEFAULT_APPSPEC = "appspec.yaml";
+
+const CLI_OPTIONS = {
+  family: { type: "string" },
+  container: { type: "string" },
+  image: { type: "string" },
+  digest: { type: "string" },
+  port: { type: "string" },
+  template: { type: "string" },
+  out: { type: "string" },
+  appspec: { type: "string" },
+  hook: { type: "string", multiple: true },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
+/** Every long flag the CLI accepts (the buildspec test checks its invocation against this). */
+export const CLI_FLAGS = Object.keys(CLI_OPTIONS);
+
+export function parseCommandLine(argv: readonly string[], env: Env): Invocation {
+  let values: ReturnType<typeof parseFlags>;
+  try {
+    values = parseFlags(argv);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see --help)`, { cause: error });
+  }
+  if (values.help) return { action: "help" };
+  if (values.version) return { action: "version" };
+
+  const setting = (flag: keyof typeof ENV_FALLBACKS): string | undefined => {
+    const fromFlag = values[flag]?.trim();
+    if (fromFlag) return fromFlag;
+    const fromEnv = env[ENV_FALLBACKS[flag]]?.trim();
+    return fromEnv ? fromEnv : undefined;
+  };
+
+  const template = setting("template");
+  const family = setting("family");
+  const container = setting("container");
+  const image = setting("image");
+  const portText = setting("port");
+
+  const missing: string[] = [];
+  if (template === undefined && family === undefined) {
+    missing.push("--family / TASK_FAMILY (or --template / TASKDEF_TEMPLATE for template mode)");
+  }
+  if (container === undefined) missing.push("--container / CONTAINER_NAME");
+  if (image === undefined) missing.push("--image / IMAGE_URI");
+  if (portText === undefined) missing.push("--port / CONTAINER_PORT");
+  if (missing.length > 0) throw new UsageError(`missing required settings: ${missing.join(", ")}`);
+
+  const options: CreateTaskDefOptions = {
+    container: container as string,
+    image: image as string,
+    port: parsePort(portText as string),
+    out: setting("out") ?? DEFAULT_OUT,
+    appspec: setting("appspec") ?? DEFAULT_APPSPEC,
+    hooks: resolveHooks(values.hook ?? [], env),
+  };
+  if (family !== undefined) options.family = family;
+  if (template !== undefined) options.template = template;
+  const digest = setting("digest");
+  if (digest !== undefined) options.digest = digest;
+  return { action: "run", options, json: values.json === true };
+}
+
+function parseFlags(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: CLI_OPTIONS, strict: true, allowPositionals: false }).values;
+}
+
+export function parsePort(text: string): number {
+  const port = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new UsageError(`--port / CONTAINER_PORT must be an integer from 1 to 65535, got ${JSON.stringify(text)}`);
+  }
+  return port;
+}
