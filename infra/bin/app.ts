@@ -1,0 +1,25 @@
+// The CDK app: `cdk synth`, `cdk deploy` run this (cdk.json "app").
+// INFRA_REPO_ROOT points service discovery at another repository root; DEPLOYMENT_CONFIG at another config file.
+import path from "node:path";
+import { ManifestError } from "@repo/service-manifest";
+import { DeploymentConfigError } from "../lib/config/load.ts";
+import { buildInfra, createApp, DEFAULT_CONFIG_FILE, DEFAULT_REPO_ROOT } from "../lib/infra-app.ts";
+
+// cdk.json's context also when run without the CLI (e.g. `tsx bin/app.ts`); the CLI's context still wins.
+const app = createApp();
+try {
+  const infra = buildInfra(app, {
+    repoRoot: process.env.INFRA_REPO_ROOT ? path.resolve(process.env.INFRA_REPO_ROOT) : DEFAULT_REPO_ROOT,
+    configFile: process.env.DEPLOYMENT_CONFIG ? path.resolve(process.env.DEPLOYMENT_CONFIG) : DEFAULT_CONFIG_FILE,
+  });
+  if (infra.services.length === 0) {
+    console.warn("No service found (apps/*/service.json): only the shared stack will be synthesized.");
+  }
+  app.synth();
+} catch (error) {
+  if (error instanceof ManifestError || error instanceof DeploymentConfigError) {
+    console.error(`error: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

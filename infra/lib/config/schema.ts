@@ -1,0 +1,207 @@
+import { z } from "zod";
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Longest project name: "CodeDeployHook_<project>-<service>" must fit Lambda's 64-character function names. */
+export const MAX_PROJECT_NAME_LENGTH = 20;
+
+const cidr = z
+  .string()
+  .regex(
+    /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/,
+    "must be an IPv4 CIDR such as 203.0.113.0/24",
+  )
+  .refine(
+    (value) =>
+      value
+        .split("/")[0]
+        ?.split(".")
+        .every((octet) => Number(octet) <= 255),
+    {
+      message: "has an octet above 255",
+    },
+  );
+
+const arn = (service: string) =>
+  z.string().regex(new RegExp(`^arn:aws[\\w-]*:${service}:`), `must be an ${service} ARN (arn:aws:${service}:...)`);
+
+const NEW_VPC_FIELDS = ["cidr", "maxAzs", "natGateways"] as const;
+
+const network = z
+  .object({
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]{8,17}$/, "must be a VPC id such as vpc-0123456789abcdef0")
+      .optional()
+      .describe(
+        "Use this existing VPC instead of creating one (looked up with the deploy credentials; needs public subnets and private subnets with egress).",
+      ),
+    egressCidrs: z
+      .array(cidr)
+      .optional()
+      .describe(
+        "Existing VPC only: the public addresses its private subnets reach the internet from (NAT gateways, as /32). The test-traffic hook calls the test listener from there.",
+      ),
+    cidr: cidr.optional().describe("New VPC: its address range (default 10.0.0.0/16)."),
+    maxAzs: z.number().int().min(2).max(6).optional().describe("New VPC: availability zones it spans (default 2)."),
+    natGateways: z
+      .number()
+      .int()
+      .min(1, "must be at least 1: tasks in the private subnets pull images and call AWS through a NAT gateway")
+      .max(6)
+      .optional()
+      .describe("New VPC: NAT gateways (default 1, the cheapest; one per AZ survives the loss of an AZ)."),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.vpcId !== undefined) {
+      for (const field of NEW_VPC_FIELDS) {
+        if (value[field] !== undefined) {
+          ctx.addIssue({ code: "custom", path: [field], message: "applies to a new VPC only; remove it or vpcId" });
+        }
+      }
+    } else if (value.egressCidrs !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["egressCidrs"], message: "applies to an existing VPC (vpcId) only" });
+    }
+    if (value.natGateways !== undefined && value.natGateways > (value.maxAzs ?? 2)) {
+      ctx.addIssue({ code: "custom", path: ["natGateways"], message: "cannot exceed maxAzs (one NAT gateway per AZ)" });
+    }
+  })
+  .transform(
+    (value): NetworkConfig =>
+      value.vpcId !== undefined
+        ? { kind: "existing", vpcId: value.vpcId, egressCidrs: value.egressCidrs ?? [] }
+        : {
+            kind: "new",
+            cidr: value.cidr ?? "10.0.0.0/16",
+            maxAzs: value.maxAzs ?? 2,
+            natGateways: value.natGateways ?? 1,
+          },
+  )
+  .describe("The VPC: a new one (cidr, maxAzs, natGateways) or an existing one (vpcId, egressCidrs).");
+
+export interface NewVpcConfig {
+  kind: "new";
+  cidr: string;
+  maxAzs: number;
+  natGateways: number;
+}
+export interface ExistingVpcConfig {
+  kind: "existing";
+  vpcId: string;
+  egressCidrs: string[];
+}
+export type NetworkConfig = NewVpcConfig | ExistingVpcConfig;
+
+const codeCommitSource = z
+  .object({
+    type: z.literal("codecommit"),
+    repositoryName: z
+      .string()
+      .regex(/^[\w.-]{1,100}$/, "must be a CodeCommit repository name (letters, digits, . _ -)")
+      .describe("CodeCommit repository the pipelines read."),
+    branch: z.string().min(1).default("main"),
+  })
+  .strict();
+
+const codeConnectionsSource = z
+  .object({
+    type: z.literal("codeconnections"),
+    connectionArn: z
+      .string()
+      .regex(
+        /^arn:aws[\w-]*:(codeconnections|codestar-connections):[\w-]+:\d{12}:connection\/[\w-]+$/,
+        "must be a CodeConnections connection ARN",
+      ),
+    owner: z.string().min(1).describe("Repository owner (GitHub user or organisation)."),
+    repo: z.string().min(1).describe("Repository name."),
+    branch: z.string().min(1).default("main"),
+  })
+  .strict();
+
+const alarms = z
+  .object({
+    target5xxPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .default(5)
+      .describe("Target 5xx responses in one minute (two minutes in a row) that fail a deployment."),
+    p95ResponseTimeSeconds: z
+      .number()
+      .positive()
+      .default(2)
+      .describe("p95 target response time (three minutes in a row) that fails a deployment."),
+  })
+  .strict();
+
+export const deploymentConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    projectName: z
+      .string()
+      .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "must be lowercase kebab-case (a-z, 0-9 and single hyphens)")
+      .max(MAX_PROJECT_NAME_LENGTH, `must be at most ${MAX_PROJECT_NAME_LENGTH} characters`)
+      .default("bluegreen")
+      .describe("Prefix of every stack and named resource."),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, "must be a 12-digit AWS account id")
+      .optional()
+      .describe("Overrides CDK_DEFAULT_ACCOUNT (the account of the deploy credentials)."),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
+      .optional()
+      .describe("Overrides CDK_DEFAULT_REGION."),
+    network: network.prefault({}),
+    certificateArn: arn("acm")
+      .optional()
+      .describe("ACM certificate: production listeners serve HTTPS on 443 and redirect HTTP to it."),
+    testListenerPort: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .refine((port) => port !== 80 && port !== 443, { message: "must differ from the production ports 80 and 443" })
+      .default(9000)
+      .describe("Port of each load balancer's test listener (the green task set before the switch)."),
+    testListenerAllowedCidrs: z
+      .array(cidr)
+      .default([])
+      .describe("Who may call the test listener besides the test-traffic hook (e.g. your office)."),
+    notificationEmail: z
+      .email()
+      .optional()
+      .describe("Receives deployment alarm notifications (confirm the subscription e-mail)."),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+      })
+      .default(30)
+      .describe("Retention of every log group the app creates."),
+    ecrImagesKept: z.number().int().min(1).max(1000).default(20).describe("Images each ECR repository keeps."),
+    artifactLifecycleDays: z
+      .number()
+      .int()
+      .min(1)
+      .default(30)
+      .describe("Days pipeline artifacts and access logs are kept."),
+    alarms: alarms.default({ target5xxPerMinute: 5, p95ResponseTimeSeconds: 2 }),
+    source: z
+      .discriminatedUnion("type", [codeCommitSource, codeConnectionsSource])
+      .default({ type: "codecommit", repositoryName: "bluegreen", branch: "main" })
+      .describe("Where the pipelines read the code from."),
+  })
+  .strict();
+
+/** The configuration as written in deployment.config.json (defaults optional). */
+export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;
+/** The validated configuration, every default filled in. */
+export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
+export type SourceConfig = DeploymentConfig["source"];

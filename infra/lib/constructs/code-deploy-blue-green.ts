@@ -1,0 +1,108 @@
+import type { ServiceManifest } from "@repo/service-manifest";
+import { Duration } from "aws-cdk-lib";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as codedeploy from "aws-cdk-lib/aws-codedeploy";
+import type * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as ecs from "aws-cdk-lib/aws-ecs";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { suppress } from "../nag.ts";
+import type { ServiceLoadBalancer } from "./service-load-balancer.ts";
+import { HOOK_FUNCTION_PREFIX, TestTrafficHook } from "./test-traffic-hook.ts";
+
+export type DeploymentSettings = ServiceManifest["deployment"];
+
+export interface CodeDeployBlueGreenProps {
+  /** `<project>-<service>`: names the CodeDeploy application, the deployment group and the hook function. */
+  name: string;
+  service: ecs.FargateService;
+  loadBalancer: ServiceLoadBalancer;
+  deployment: DeploymentSettings;
+  /** Any of them in ALARM stops the deployment and rolls it back. */
+  alarms: readonly cloudwatch.IAlarm[];
+  /** Needed when `deployment.testTrafficHook` is on. */
+  hook: { vpc: ec2.IVpc; healthCheckPath: string; testListenerPort: number; logRetention: logs.RetentionDays };
+}
+
+/**
+ * The deployment strategy, in one place: CodeDeploy ECS blue/green. Services only learn which deployment
+ * controller to use from here, so a native ECS blue/green strategy could replace this construct without touching
+ * the service, task definition or load balancer constructs.
+ */
+export class CodeDeployBlueGreen extends Construct {
+  /** The controller a service deployed by this strategy must be created with. */
+  static readonly deploymentController: ecs.DeploymentController = {
+    type: ecs.DeploymentControllerType.CODE_DEPLOY,
+  };
+
+  readonly application: codedeploy.EcsApplication;
+  readonly deploymentGroup: codedeploy.EcsDeploymentGroup;
+  readonly deploymentConfig: codedeploy.IEcsDeploymentConfig;
+  /** The AfterAllowTestTraffic function, when the manifest asks for one. */
+  readonly hook?: TestTrafficHook;
+
+  constructor(scope: Construct, id: string, props: CodeDeployBlueGreenProps) {
+    super(scope, id);
+    const { deployment, loadBalancer } = props;
+
+    this.application = new codedeploy.EcsApplication(this, "Application", { applicationName: props.name });
+    this.deploymentConfig = deploymentConfigFor(this, deployment);
+    this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, "DeploymentGroup", {
+      application: this.application,
+      deploymentGroupName: props.name,
+      service: props.service,
+      deploymentConfig: this.deploymentConfig,
+      blueGreenDeploymentConfig: {
+        blueTargetGroup: loadBalancer.blueTargetGroup,
+        greenTargetGroup: loadBalancer.greenTargetGroup,
+        listener: loadBalancer.productionListener,
+        testListener: loadBalancer.testListener,
+        terminationWaitTime: Duration.minutes(deployment.terminationWaitMinutes),
+      },
+      alarms: [...props.alarms],
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+    });
+    suppress(this.deploymentGroup, [
+      {
+        id: "AwsSolutions-IAM4",
+        reason:
+          "AWSCodeDeployRoleForECS is the policy AWS documents for ECS blue/green: it follows the actions CodeDeploy " +
+          "needs (task sets, listeners, alarms, hooks named CodeDeployHook_*) as they change.",
+        appliesTo: ["Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS"],
+      },
+    ]);
+
+    if (deployment.testTrafficHook) {
+      this.hook = new TestTrafficHook(this, "TestTrafficHook", {
+        functionName: `${HOOK_FUNCTION_PREFIX}${props.name}`,
+        vpc: props.hook.vpc,
+        testUrl: loadBalancer.testUrl,
+        testListenerPort: props.hook.testListenerPort,
+        healthCheckPath: props.hook.healthCheckPath,
+        deploymentGroupArn: this.deploymentGroup.deploymentGroupArn,
+        logRetention: props.hook.logRetention,
+      });
+    }
+  }
+}
+
+/** CodeDeploy's predefined configurations, by strategy/percent/interval; anything else gets a custom one. */
+const PREDEFINED: Record<string, codedeploy.IEcsDeploymentConfig> = {
+  "canary/10/5": codedeploy.EcsDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+  "canary/10/15": codedeploy.EcsDeploymentConfig.CANARY_10PERCENT_15MINUTES,
+  "linear/10/1": codedeploy.EcsDeploymentConfig.LINEAR_10PERCENT_EVERY_1MINUTES,
+  "linear/10/3": codedeploy.EcsDeploymentConfig.LINEAR_10PERCENT_EVERY_3MINUTES,
+};
+
+export function deploymentConfigFor(scope: Construct, deployment: DeploymentSettings): codedeploy.IEcsDeploymentConfig {
+  if (deployment.strategy === "all-at-once") return codedeploy.EcsDeploymentConfig.ALL_AT_ONCE;
+  const predefined = PREDEFINED[`${deployment.strategy}/${deployment.percent}/${deployment.intervalMinutes}`];
+  if (predefined) return predefined;
+  const routing = { interval: Duration.minutes(deployment.intervalMinutes), percentage: deployment.percent };
+  return new codedeploy.EcsDeploymentConfig(scope, "DeploymentConfig", {
+    trafficRouting:
+      deployment.strategy === "canary"
+        ? codedeploy.TrafficRouting.timeBasedCanary(routing)
+        : codedeploy.TrafficRouting.timeBasedLinear(routing),
+  });
+}

@@ -1,0 +1,134 @@
+import type { ServiceManifest } from "@repo/service-manifest";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as ecs from "aws-cdk-lib/aws-ecs";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { suppress } from "../nag.ts";
+
+/** SERVICE_VERSION of the task definition CDK registers; the pipeline's revisions carry the image's version. */
+export const INITIAL_SERVICE_VERSION = "initial";
+/** The container runs as this user (the Node image's unprivileged `node` user). */
+export const CONTAINER_USER = "1000";
+
+export interface ServiceTaskDefinitionProps {
+  manifest: ServiceManifest;
+  /** Task definition family (`<project>-<service>`): the service and the pipeline both refer to it by this name. */
+  family: string;
+  image: ecs.ContainerImage;
+  logRetention: logs.RetentionDays;
+}
+
+/** The Fargate task definition CDK owns: shape, roles, logging, environment; the pipeline only swaps the image. */
+export class ServiceTaskDefinition extends Construct {
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly logGroup: logs.LogGroup;
+  readonly executionRole: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: ServiceTaskDefinitionProps) {
+    super(scope, id);
+    const { manifest } = props;
+
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, "TaskDefinition", {
+      family: props.family,
+      cpu: manifest.cpu,
+      memoryLimitMiB: manifest.memory,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    this.executionRole = this.taskDefinition.obtainExecutionRole();
+
+    this.container = this.taskDefinition.addContainer("Container", {
+      containerName: manifest.name,
+      image: props.image,
+      essential: true,
+      portMappings: [{ containerPort: manifest.port, protocol: ecs.Protocol.TCP }],
+      environment: containerEnvironment(manifest),
+      secrets: containerSecrets(manifest),
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: manifest.name }),
+      user: CONTAINER_USER,
+      readonlyRootFilesystem: true,
+      stopTimeout: Duration.seconds(manifest.stopTimeoutSeconds),
+    });
+
+    suppress(this.executionRole, [
+      {
+        id: "AwsSolutions-IAM5",
+        reason:
+          "ecr:GetAuthorizationToken has no resource-level permissions; it must name Resource *. Image pulls " +
+          "themselves are limited to the service's repository and the CDK asset repository.",
+        appliesTo: ["Resource::*"],
+      },
+    ]);
+    suppress(this.taskDefinition, [
+      {
+        id: "AwsSolutions-ECS2",
+        reason:
+          "The environment holds only non-secret settings from service.json (port, name, shutdown grace); " +
+          "secrets are passed by reference through the container's `secrets`.",
+      },
+    ]);
+  }
+}
+
+/** Shutdown grace the service gets after SIGTERM: 5 s less than ECS's stop timeout (at least 1 s). */
+export function shutdownGraceMs(stopTimeoutSeconds: number): number {
+  return Math.max(1, stopTimeoutSeconds - 5) * 1000;
+}
+
+export function containerEnvironment(manifest: ServiceManifest): Record<string, string> {
+  return {
+    ...manifest.environment,
+    NODE_ENV: manifest.environment.NODE_ENV ?? "production",
+    PORT: String(manifest.port),
+    SERVICE_NAME: manifest.name,
+    SERVICE_VERSION: INITIAL_SERVICE_VERSION,
+    SHUTDOWN_GRACE_MS: String(shutdownGraceMs(manifest.stopTimeoutSeconds)),
+  };
+}
+
+function containerSecrets(manifest: ServiceManifest): Record<string, ecs.Secret> {
+  return Object.fromEntries(Object.entries(manifest.secrets).map(([name, arn]) => [name, new SecretByArn(arn)]));
+}
+
+/**
+ * A Secrets Manager secret or SSM parameter named by ARN in service.json; the execution role may read exactly that
+ * one. A Secrets Manager JSON-key suffix (`...:secret:name-AbCdEf:password::`) is passed to ECS as written.
+ */
+class SecretByArn extends ecs.Secret {
+  readonly hasField: boolean;
+  private readonly secretsManager: boolean;
+  private readonly resourceArns: string[];
+
+  constructor(readonly arn: string) {
+    super();
+    const parts = arn.split(":");
+    this.secretsManager = parts[2] === "secretsmanager";
+    if (this.secretsManager) {
+      // arn:aws:secretsmanager:region:account:secret:name[-suffix][:json-key:version-stage:version-id]
+      const secretArn = parts.slice(0, 7).join(":");
+      this.hasField = (parts[7] ?? "") !== "";
+      // Written without its random 6-character suffix, the ARN matches the secret only with one.
+      this.resourceArns = [secretArn, `${secretArn}-??????`];
+    } else {
+      this.hasField = false;
+      this.resourceArns = [arn];
+    }
+  }
+
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: this.secretsManager ? ["secretsmanager:GetSecretValue"] : ["ssm:GetParameters"],
+      resourceArns: this.resourceArns,
+    });
+  }
+}

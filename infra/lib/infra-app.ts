@@ -1,0 +1,113 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type DiscoveredService, discoverServices } from "@repo/service-manifest";
+import { App, AspectPriority, Aspects, Tags, Validations } from "aws-cdk-lib";
+import type * as ecs from "aws-cdk-lib/aws-ecs";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import { CustomResourceConfig } from "aws-cdk-lib/custom-resources";
+import { DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
+import cdkNag from "cdk-nag";
+import { resolveEnvironment } from "./config/environment.ts";
+import { loadDeploymentConfig } from "./config/load.ts";
+import type { DeploymentConfig } from "./config/schema.ts";
+import { LambdaLogRetention } from "./lambda-log-retention.ts";
+import { ServiceStack } from "./stacks/service-stack.ts";
+import { SharedStack } from "./stacks/shared-stack.ts";
+
+export const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const DEFAULT_REPO_ROOT = path.resolve(INFRA_ROOT, "..");
+export const DEFAULT_CONFIG_FILE = path.join(INFRA_ROOT, "deployment.config.json");
+
+export interface InfraOptions {
+  /** Where apps/<service>/service.json are discovered, and the Docker build context of the initial images. */
+  repoRoot?: string;
+  configFile?: string;
+  /** Use this configuration instead of reading configFile (tests); configFile still names it in errors. */
+  config?: DeploymentConfig;
+  /** Environment for CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Overrides the default initial image (the service's Dockerfile as an image asset). */
+  initialImage?: (service: DiscoveredService) => ecs.ContainerImage;
+  /** Register cdk-nag AwsSolutions as a synth-time validation plugin (default true): any finding fails synth. */
+  nag?: boolean;
+}
+
+export interface Infra {
+  shared: SharedStack;
+  services: ServiceStack[];
+  config: DeploymentConfig;
+}
+
+export interface CreateAppOptions {
+  outdir?: string;
+  /**
+   * Run CDK's built-in CloudFormation template validation at synth (default: INFRA_CFN_VALIDATION=1). Off by
+   * default: it costs seconds per stack; `pnpm synth:validate` and a test run it.
+   */
+  cfnValidation?: boolean;
+  /** Extra context (e.g. `{ [DISABLE_ASSET_STAGING_CONTEXT]: false }` to stage assets into cdk.out). */
+  context?: Record<string, unknown>;
+}
+
+/** An App with cdk.json's context (feature flags), so tests synthesize exactly what `cdk synth` does. */
+export function createApp(options: CreateAppOptions = {}): App {
+  const cdkJson = JSON.parse(readFileSync(path.join(INFRA_ROOT, "cdk.json"), "utf8")) as {
+    context: Record<string, unknown>;
+  };
+  return new App({
+    context: {
+      ...cdkJson.context,
+      // Docker build context = repository root: staging would copy the repository into cdk.out once per service
+      // (seconds per service). Unstaged, cdk.out's asset manifest points at the sources themselves.
+      [DISABLE_ASSET_STAGING_CONTEXT]: true,
+      ...options.context,
+    },
+    builtinCloudFormationValidation: options.cfnValidation ?? process.env.INFRA_CFN_VALIDATION === "1",
+    ...(options.outdir ? { outdir: options.outdir } : {}),
+  });
+}
+
+/** Builds the shared stack and one stack per discovered service into `app`. */
+export function buildInfra(app: App, options: InfraOptions = {}): Infra {
+  const repoRoot = options.repoRoot ?? DEFAULT_REPO_ROOT;
+  const configFile = options.configFile ?? DEFAULT_CONFIG_FILE;
+  const config = options.config ?? loadDeploymentConfig(configFile);
+  const environment = resolveEnvironment(config, options.env ?? process.env);
+  const env = { account: environment.account, region: environment.region };
+  const logRetention = config.logRetentionDays as logs.RetentionDays;
+  const services = discoverServices(repoRoot);
+
+  // The Lambdas CDK itself adds (e.g. the custom resource that locks the VPC's default security group) get a
+  // log group with the same retention as everything else.
+  CustomResourceConfig.of(app).addLogRetentionLifetime(logRetention);
+  Aspects.of(app).add(new LambdaLogRetention(logRetention), { priority: AspectPriority.MUTATING });
+  Tags.of(app).add("project", config.projectName);
+
+  const shared = new SharedStack(app, `${config.projectName}-shared`, {
+    env,
+    description: `${config.projectName}: VPC, ECS cluster, artifact and log buckets shared by every service`,
+    config,
+    environment,
+    configFile,
+    logRetention,
+  });
+
+  const serviceStacks = services.map((service) => {
+    const stack = new ServiceStack(app, `${config.projectName}-${service.manifest.name}`, {
+      env,
+      description: `${config.projectName}: ${service.manifest.name} (${service.dir}) on ECS Fargate, CodeDeploy blue/green`,
+      config,
+      service,
+      shared,
+      logRetention,
+      repoRoot,
+      ...(options.initialImage ? { initialImage: options.initialImage(service) } : {}),
+    });
+    stack.addStackDependency(shared);
+    return stack;
+  });
+
+  if (options.nag ?? true) Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
+  return { shared, services: serviceStacks, config };
+}

@@ -1,0 +1,40 @@
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+
+const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const bundled = new Map<string, string>();
+
+/**
+ * Bundles lambda/<name>/index.ts (with its dependencies, the AWS SDK included, so the tested SDK version is the one
+ * that runs) into dist/lambda/<name>/index.js (CommonJS) and returns that folder for `Code.fromAsset`.
+ * Once per process: every service stack shares one bundle, which keeps synth fast with many services; no Docker.
+ */
+export function bundleLambda(name: string): string {
+  const cached = bundled.get(name);
+  if (cached) return cached;
+  const outDir = path.join(INFRA_ROOT, "dist", "lambda", name);
+  const result = buildSync({
+    entryPoints: [path.join(INFRA_ROOT, "lambda", name, "index.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0];
+  if (!code) throw new Error(`esbuild produced no output for lambda/${name}`);
+  mkdirSync(outDir, { recursive: true });
+  // Parallel test workers may bundle at the same time: write aside, then rename (atomic on one file system).
+  const temporary = path.join(outDir, `.index.js.${process.pid}`);
+  writeFileSync(temporary, code.contents);
+  renameSync(temporary, path.join(outDir, "index.js"));
+  // CommonJS, said explicitly: the bundle must not inherit "type": "module" from a package.json above it.
+  writeFileSync(path.join(outDir, "package.json"), '{ "type": "commonjs" }\n');
+  bundled.set(name, outDir);
+  return outDir;
+}

@@ -1,0 +1,157 @@
+import type { DiscoveredService } from "@repo/service-manifest";
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type * as codedeploy from "aws-cdk-lib/aws-codedeploy";
+import type * as ecr from "aws-cdk-lib/aws-ecr";
+import type * as ecs from "aws-cdk-lib/aws-ecs";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import type { Construct } from "constructs";
+import type { DeploymentConfig } from "../config/schema.ts";
+import { BlueGreenFargateService } from "../constructs/blue-green-fargate-service.ts";
+import { CodeDeployBlueGreen } from "../constructs/code-deploy-blue-green.ts";
+import { DeploymentAlarms } from "../constructs/deployment-alarms.ts";
+import { ServiceLoadBalancer } from "../constructs/service-load-balancer.ts";
+import { ServiceRepository } from "../constructs/service-repository.ts";
+import { ServiceTaskDefinition } from "../constructs/service-task-definition.ts";
+import { serviceImageAsset } from "../initial-image.ts";
+import type { SharedStack } from "./shared-stack.ts";
+
+export interface ServiceStackProps extends StackProps {
+  config: DeploymentConfig;
+  service: DiscoveredService;
+  shared: SharedStack;
+  logRetention: logs.RetentionDays;
+  /** Repository root: the Docker build context of the default initial image. */
+  repoRoot: string;
+  /**
+   * The image of the task definition CDK registers, i.e. what the first deploy runs before any pipeline did.
+   * Default: the service's own Dockerfile built as a CDK image asset (context: the repository root, honouring the
+   * root .dockerignore), so the first deploy starts healthy tasks with no manual step; it needs a container engine
+   * where `cdk deploy` runs.
+   */
+  initialImage?: ecs.ContainerImage;
+}
+
+/** Everything the service's pipeline needs, as typed references (no string lookups). */
+export interface ServiceDeploymentTargets {
+  serviceName: string;
+  repository: ecr.IRepository;
+  taskFamily: string;
+  containerName: string;
+  containerPort: number;
+  cluster: ecs.ICluster;
+  service: ecs.FargateService;
+  application: codedeploy.IEcsApplication;
+  deploymentGroup: codedeploy.IEcsDeploymentGroup;
+  /** The AfterAllowTestTraffic function for the appspec's Hooks, when the manifest enables it. */
+  hookFunction?: lambda.IFunction;
+  artifactBucket: s3.IBucket;
+  /** The manifest's deployment settings (manual approval and so on). */
+  deployment: DiscoveredService["manifest"]["deployment"];
+  serviceUrl: string;
+  testUrl: string;
+}
+
+/** One service: image repository, task definition, load balancer, Fargate service, CodeDeploy blue/green. */
+export class ServiceStack extends Stack {
+  readonly targets: ServiceDeploymentTargets;
+  /** The discovered service this stack deploys. */
+  readonly service: DiscoveredService;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    this.service = props.service;
+    const { config, shared } = props;
+    const { manifest } = props.service;
+    const resourceName = `${config.projectName}-${manifest.name}`;
+
+    const { repository } = new ServiceRepository(this, "Image", { imagesKept: config.ecrImagesKept });
+
+    const image = props.initialImage ?? serviceImageAsset(props.repoRoot, props.service);
+    const task = new ServiceTaskDefinition(this, "Task", {
+      manifest,
+      family: resourceName,
+      image,
+      logRetention: props.logRetention,
+    });
+    repository.grantPull(task.executionRole);
+
+    const loadBalancer = new ServiceLoadBalancer(this, "LoadBalancer", {
+      vpc: shared.vpc,
+      serviceName: manifest.name,
+      containerPort: manifest.port,
+      healthCheckPath: manifest.healthCheckPath,
+      certificateArn: config.certificateArn,
+      testListenerPort: config.testListenerPort,
+      testListenerAllowedCidrs: [...config.testListenerAllowedCidrs, ...shared.egressCidrs],
+      logsBucket: shared.logsBucket,
+    });
+
+    const fargate = new BlueGreenFargateService(this, "Fargate", {
+      cluster: shared.cluster,
+      manifest,
+      taskDefinition: task.taskDefinition,
+      containerName: task.container.containerName,
+      loadBalancer,
+      deploymentController: CodeDeployBlueGreen.deploymentController,
+    });
+
+    const alarms = new DeploymentAlarms(this, "Alarms", {
+      loadBalancer,
+      target5xxPerMinute: config.alarms.target5xxPerMinute,
+      p95ResponseTimeSeconds: config.alarms.p95ResponseTimeSeconds,
+      topic: shared.alarmTopic,
+    });
+
+    const strategy = new CodeDeployBlueGreen(this, "BlueGreen", {
+      name: resourceName,
+      service: fargate.service,
+      loadBalancer,
+      deployment: manifest.deployment,
+      alarms: alarms.alarms,
+      hook: {
+        vpc: shared.vpc,
+        healthCheckPath: manifest.healthCheckPath,
+        testListenerPort: config.testListenerPort,
+        logRetention: props.logRetention,
+      },
+    });
+
+    this.targets = {
+      serviceName: manifest.name,
+      repository,
+      taskFamily: task.taskDefinition.family,
+      containerName: task.container.containerName,
+      containerPort: manifest.port,
+      cluster: shared.cluster,
+      service: fargate.service,
+      application: strategy.application,
+      deploymentGroup: strategy.deploymentGroup,
+      hookFunction: strategy.hook?.function,
+      artifactBucket: shared.artifactBucket,
+      deployment: manifest.deployment,
+      serviceUrl: loadBalancer.serviceUrl,
+      testUrl: loadBalancer.testUrl,
+    };
+    this.outputs();
+  }
+
+  private outputs(): void {
+    const t = this.targets;
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output("ServiceUrl", t.serviceUrl, "Production URL");
+    output("TestUrl", t.testUrl, "Test listener URL (the green task set during a deployment)");
+    output("RepositoryUri", t.repository.repositoryUri, "ECR repository the pipeline pushes to");
+    output("RepositoryName", t.repository.repositoryName, "ECR repository name");
+    output("TaskFamily", t.taskFamily, "Task definition family (create-new-task-def reads its newest revision)");
+    output("ContainerName", t.containerName, "Container name for the appspec");
+    output("ContainerPort", String(t.containerPort), "Container port for the appspec");
+    output("ClusterName", t.cluster.clusterName, "ECS cluster");
+    output("EcsServiceName", t.service.serviceName, "ECS service");
+    output("CodeDeployApplication", t.application.applicationName, "CodeDeploy application");
+    output("CodeDeployDeploymentGroup", t.deploymentGroup.deploymentGroupName, "CodeDeploy deployment group");
+    if (t.hookFunction) output("HookFunctionName", t.hookFunction.functionName, "AfterAllowTestTraffic hook function");
+    output("ArtifactBucketName", t.artifactBucket.bucketName, "Pipeline artifact bucket");
+  }
+}

@@ -1,0 +1,80 @@
+import { CfnOutput, Fn, Stack, type StackProps } from "aws-cdk-lib";
+import type * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as ecs from "aws-cdk-lib/aws-ecs";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type { Construct } from "constructs";
+import type { DeploymentEnvironment } from "../config/environment.ts";
+import type { DeploymentConfig } from "../config/schema.ts";
+import { ArtifactStorage } from "../constructs/artifact-storage.ts";
+import { Network } from "../constructs/network.ts";
+import { suppress } from "../nag.ts";
+
+export interface SharedStackProps extends StackProps {
+  config: DeploymentConfig;
+  environment: DeploymentEnvironment;
+  configFile: string;
+  logRetention: logs.RetentionDays;
+}
+
+/** What every service stack shares: the VPC, the ECS cluster, the artifact and log buckets, the alarm topic. */
+export class SharedStack extends Stack {
+  readonly vpc: ec2.IVpc;
+  readonly egressCidrs: string[];
+  readonly cluster: ecs.Cluster;
+  readonly artifactBucket: s3.IBucket;
+  readonly logsBucket: s3.IBucket;
+  /** Receives deployment alarms when `notificationEmail` is configured. */
+  readonly alarmTopic?: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: SharedStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const network = new Network(this, "Network", {
+      network: config.network,
+      environment: props.environment,
+      logRetention: props.logRetention,
+      configFile: props.configFile,
+    });
+    this.vpc = network.vpc;
+    this.egressCidrs = network.egressCidrs;
+
+    this.cluster = new ecs.Cluster(this, "Cluster", {
+      vpc: this.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
+    });
+
+    const storage = new ArtifactStorage(this, "Storage", { lifecycleDays: config.artifactLifecycleDays });
+    this.artifactBucket = storage.artifactBucket;
+    this.logsBucket = storage.logsBucket;
+
+    if (config.notificationEmail) {
+      const topic = new sns.Topic(this, "AlarmTopic", { enforceSSL: true });
+      topic.addSubscription(new subscriptions.EmailSubscription(config.notificationEmail));
+      suppress(topic, [
+        {
+          id: "AwsSolutions-SNS2",
+          reason:
+            "CloudWatch alarm actions cannot publish to a topic encrypted with the AWS-managed SNS key, and the " +
+            "messages carry only alarm names and states; a customer-managed key would cost more than it protects.",
+        },
+      ]);
+      this.alarmTopic = topic;
+    }
+
+    new CfnOutput(this, "ClusterName", { value: this.cluster.clusterName });
+    new CfnOutput(this, "VpcId", { value: this.vpc.vpcId });
+    new CfnOutput(this, "ArtifactBucketName", { value: this.artifactBucket.bucketName });
+  }
+
+  /**
+   * Availability zones without a context lookup: `Fn::GetAZs` resolves them at deploy time, so `cdk synth` needs
+   * no credentials even though the stack has a concrete account and region.
+   */
+  override get availabilityZones(): string[] {
+    return [0, 1, 2, 3, 4, 5].map((index) => Fn.select(index, Fn.getAzs()));
+  }
+}

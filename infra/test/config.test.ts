@@ -1,0 +1,126 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveEnvironment } from "../lib/config/environment.ts";
+import { deploymentConfigJsonSchema } from "../lib/config/json-schema.ts";
+import { DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig } from "../lib/config/load.ts";
+import { DEFAULT_CONFIG_FILE, INFRA_ROOT } from "../lib/infra-app.ts";
+import { temporaryDir } from "./support/temporary.ts";
+
+const FILE = "infra/deployment.config.json";
+
+function problems(value: unknown): string {
+  try {
+    parseDeploymentConfig(value, FILE);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DeploymentConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the configuration to be rejected");
+}
+
+describe("deployment configuration", () => {
+  it("deploys as-is with defaults: a new VPC with one NAT gateway over two AZs, CodeCommit source", () => {
+    expect(parseDeploymentConfig({}, FILE)).toEqual({
+      projectName: "bluegreen",
+      network: { kind: "new", cidr: "10.0.0.0/16", maxAzs: 2, natGateways: 1 },
+      testListenerPort: 9000,
+      testListenerAllowedCidrs: [],
+      logRetentionDays: 30,
+      ecrImagesKept: 20,
+      artifactLifecycleDays: 30,
+      alarms: { target5xxPerMinute: 5, p95ResponseTimeSeconds: 2 },
+      source: { type: "codecommit", repositoryName: "bluegreen", branch: "main" },
+    });
+  });
+
+  it("validates the committed deployment.config.json", () => {
+    expect(loadDeploymentConfig(DEFAULT_CONFIG_FILE).projectName).toBe("bluegreen");
+  });
+
+  it("accepts an existing VPC and a CodeConnections source", () => {
+    const config = parseDeploymentConfig(
+      {
+        network: { vpcId: "vpc-0123456789abcdef0", egressCidrs: ["203.0.113.10/32"] },
+        source: {
+          type: "codeconnections",
+          connectionArn: "arn:aws:codeconnections:eu-west-1:123456789012:connection/abc-123",
+          owner: "acme",
+          repo: "platform",
+        },
+      },
+      FILE,
+    );
+    expect(config.network).toEqual({
+      kind: "existing",
+      vpcId: "vpc-0123456789abcdef0",
+      egressCidrs: ["203.0.113.10/32"],
+    });
+    expect(config.source).toMatchObject({ type: "codeconnections", branch: "main" });
+  });
+
+  it("names the file and the field of every problem", () => {
+    const message = problems({
+      projectName: "Bad_Name",
+      network: { vpcId: "vpc-0123456789abcdef0", natGateways: 2 },
+      testListenerPort: 80,
+      testListenerAllowedCidrs: ["10.0.0.0/33"],
+      logRetentionDays: 2,
+      source: { type: "codeconnections", owner: "acme" },
+      surprise: true,
+    });
+    for (const expected of [
+      `${FILE}: projectName: must be lowercase kebab-case`,
+      `${FILE}: network.natGateways: applies to a new VPC only`,
+      `${FILE}: testListenerPort: must differ from the production ports`,
+      `${FILE}: testListenerAllowedCidrs.0: must be an IPv4 CIDR`,
+      `${FILE}: logRetentionDays: must be one of CloudWatch's retention periods`,
+      `${FILE}: source.connectionArn:`,
+      `${FILE}: source.repo:`,
+      'Unrecognized key: "surprise"',
+    ]) {
+      expect(message).toContain(expected);
+    }
+  });
+
+  it("rejects impossible networks", () => {
+    expect(problems({ network: { natGateways: 0 } })).toContain("network.natGateways: must be at least 1");
+    expect(problems({ network: { natGateways: 3, maxAzs: 2 } })).toContain("network.natGateways: cannot exceed maxAzs");
+    expect(problems({ network: { egressCidrs: ["1.2.3.4/32"] } })).toContain(
+      "network.egressCidrs: applies to an existing VPC",
+    );
+  });
+
+  it("reports unreadable and malformed files by name", () => {
+    const dir = temporaryDir("config");
+    const broken = path.join(dir, "deployment.config.json");
+    writeFileSync(broken, "{ not json");
+    expect(() => loadDeploymentConfig(broken)).toThrow(`${broken}: is not valid JSON`);
+    expect(() => loadDeploymentConfig(path.join(dir, "missing.json"))).toThrow(
+      /missing\.json: cannot be read \(ENOENT\)/,
+    );
+  });
+
+  it("keeps deployment.config.schema.json in step with the zod schema (pnpm generate rewrites it)", () => {
+    const committed = JSON.parse(readFileSync(path.join(INFRA_ROOT, "deployment.config.schema.json"), "utf8"));
+    expect(committed).toEqual(deploymentConfigJsonSchema());
+  });
+});
+
+describe("account and region", () => {
+  it("takes the config first, then CDK_DEFAULT_*, then an offline placeholder", () => {
+    const cdkEnv = { CDK_DEFAULT_ACCOUNT: "111111111111", CDK_DEFAULT_REGION: "eu-west-1" };
+    expect(resolveEnvironment({}, cdkEnv)).toEqual({
+      account: "111111111111",
+      region: "eu-west-1",
+      placeholder: false,
+    });
+    expect(resolveEnvironment({ account: "222222222222", region: "us-west-2" }, cdkEnv)).toEqual({
+      account: "222222222222",
+      region: "us-west-2",
+      placeholder: false,
+    });
+    expect(resolveEnvironment({}, {})).toEqual({ account: "000000000000", region: "us-east-1", placeholder: true });
+    expect(resolveEnvironment({}, { CDK_DEFAULT_REGION: "eu-west-1" }).placeholder).toBe(true);
+  });
+});

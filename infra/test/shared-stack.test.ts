@@ -1,0 +1,90 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { makeRepo, manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
+
+describe("the shared stack", () => {
+  let s: Scenario;
+  beforeAll(() => {
+    s = synthesize({ manifests: [], config: { artifactLifecycleDays: 45, logRetentionDays: 60 } });
+  });
+
+  it("creates a VPC over two AZs with public and private subnets and one NAT gateway", () => {
+    const json = s.json("bluegreen-shared");
+    expect(onlyResource(json, "AWS::EC2::VPC").properties.CidrBlock).toBe("10.0.0.0/16");
+    const subnets = Object.values(resourcesOfType(json, "AWS::EC2::Subnet")).map((x) => x.Properties);
+    expect(subnets.filter((x) => x?.MapPublicIpOnLaunch === true)).toHaveLength(2);
+    expect(subnets.filter((x) => x?.MapPublicIpOnLaunch === false)).toHaveLength(2);
+    expect(Object.keys(resourcesOfType(json, "AWS::EC2::NatGateway"))).toHaveLength(1);
+  });
+
+  it("logs the VPC's flows to a log group with the configured retention", () => {
+    const json = s.json("bluegreen-shared");
+    const flowLog = onlyResource(json, "AWS::EC2::FlowLog").properties;
+    expect(flowLog).toMatchObject({ ResourceType: "VPC", LogDestinationType: "cloud-watch-logs" });
+    const group = json.Resources[(flowLog.LogGroupName as { Ref: string }).Ref];
+    expect(group?.Properties?.RetentionInDays).toBe(60);
+  });
+
+  it("runs an ECS cluster with enhanced Container Insights", () => {
+    expect(onlyResource(s.json("bluegreen-shared"), "AWS::ECS::Cluster").properties.ClusterSettings).toEqual([
+      { Name: "containerInsights", Value: "enhanced" },
+    ]);
+  });
+
+  it("keeps artifacts in an encrypted, SSL-only, private, expiring bucket that logs its access", () => {
+    const json = s.json("bluegreen-shared");
+    const buckets = resourcesOfType(json, "AWS::S3::Bucket");
+    const [artifactId, artifact] = Object.entries(buckets).find(([id]) => id.includes("ArtifactBucket")) ?? [];
+    expect(artifact?.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 45, Status: "Enabled" })] },
+      LoggingConfiguration: { LogFilePrefix: "s3/artifacts/" },
+    });
+    const policies = Object.values(resourcesOfType(json, "AWS::S3::BucketPolicy"));
+    const artifactPolicy = policies.find((p) => JSON.stringify(p.Properties?.Bucket).includes(artifactId as string));
+    expect(JSON.stringify(artifactPolicy)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it("lets the load balancers of every service deliver access logs under alb/ only", () => {
+    const json = s.json("bluegreen-shared");
+    const statements = Object.values(resourcesOfType(json, "AWS::S3::BucketPolicy")).flatMap(
+      (p) => (p.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [],
+    );
+    const delivery = statements.find((st) => st.Sid === "LoadBalancerAccessLogDelivery");
+    expect(delivery).toMatchObject({ Action: "s3:PutObject", Effect: "Allow" });
+    expect(JSON.stringify(delivery?.Principal)).toContain("127311923021"); // us-east-1's ELB account
+    expect(JSON.stringify(delivery?.Resource)).toContain("/alb/*/AWSLogs/000000000000/*");
+  });
+});
+
+describe("bin/app.ts", () => {
+  const tsx = path.resolve("node_modules/.bin/tsx");
+  const run = (env: Record<string, string>) =>
+    spawnSync(tsx, ["bin/app.ts"], { env: { ...process.env, CDK_OUTDIR: makeRepo([]), ...env }, encoding: "utf8" });
+
+  it("exits 1 naming the file and field of a bad service manifest", () => {
+    const root = makeRepo([manifest("orders", 3000, { cpu: 300 } as never)]);
+    const result = run({ INFRA_REPO_ROOT: root });
+    expect(result.stderr).toContain("error: ");
+    expect(result.stderr).toMatch(/service\.json: cpu: must be one of Fargate's cpu sizes/);
+    expect(result.status).toBe(1);
+  });
+
+  it("exits 1 naming the file and field of a bad deployment config", () => {
+    const config = path.join(makeRepo([]), "deployment.config.json");
+    writeFileSync(config, JSON.stringify({ testListenerPort: 443 }));
+    const result = run({ DEPLOYMENT_CONFIG: config });
+    expect(result.stderr).toContain(`error: ${config}: testListenerPort: must differ from the production ports`);
+    expect(result.status).toBe(1);
+  });
+});
