@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { triggerPathsForAllServices } from "@repo/pipeline-triggers";
 import { type DiscoveredService, discoverServices } from "@repo/service-manifest";
 import { App, AspectPriority, Aspects, Tags, Validations } from "aws-cdk-lib";
 import type * as ecs from "aws-cdk-lib/aws-ecs";
@@ -12,6 +13,7 @@ import { resolveEnvironment } from "./config/environment.ts";
 import { loadDeploymentConfig } from "./config/load.ts";
 import type { DeploymentConfig } from "./config/schema.ts";
 import { LambdaLogRetention } from "./lambda-log-retention.ts";
+import { pipelineName } from "./service-names.ts";
 import { ServiceStack } from "./stacks/service-stack.ts";
 import { SharedStack } from "./stacks/shared-stack.ts";
 
@@ -77,6 +79,13 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
   const env = { account: environment.account, region: environment.region };
   const logRetention = config.logRetentionDays as logs.RetentionDays;
   const services = discoverServices(repoRoot);
+  // From the workspace graph, at synth time: each service's folder, its workspace dependencies, the root build inputs.
+  const triggerPaths = new Map(triggerPathsForAllServices(repoRoot).map((entry) => [entry.service, entry.paths]));
+  const pathsOf = (service: DiscoveredService): string[] => {
+    const paths = triggerPaths.get(service.manifest.name);
+    if (!paths) throw new Error(`no trigger paths computed for ${service.dir}`);
+    return paths;
+  };
 
   // The Lambdas CDK itself adds (e.g. the custom resource that locks the VPC's default security group) get a
   // log group with the same retention as everything else.
@@ -86,22 +95,26 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
 
   const shared = new SharedStack(app, `${config.projectName}-shared`, {
     env,
-    description: `${config.projectName}: VPC, ECS cluster, artifact and log buckets shared by every service`,
+    description: `${config.projectName}: VPC, ECS cluster, artifact bucket, notifications and source routing shared by every service`,
     config,
     environment,
     configFile,
     logRetention,
+    pipelines: Object.fromEntries(
+      services.map((service) => [pipelineName(config.projectName, service.manifest.name), pathsOf(service)]),
+    ),
   });
 
   const serviceStacks = services.map((service) => {
     const stack = new ServiceStack(app, `${config.projectName}-${service.manifest.name}`, {
       env,
-      description: `${config.projectName}: ${service.manifest.name} (${service.dir}) on ECS Fargate, CodeDeploy blue/green`,
+      description: `${config.projectName}: ${service.manifest.name} (${service.dir}) on ECS Fargate, CodeDeploy blue/green, its pipeline`,
       config,
       service,
       shared,
       logRetention,
       repoRoot,
+      triggerPaths: pathsOf(service),
       ...(options.initialImage ? { initialImage: options.initialImage(service) } : {}),
     });
     stack.addStackDependency(shared);

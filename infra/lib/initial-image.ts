@@ -6,7 +6,8 @@ import { AssetHashType, type AssetOptions, FileSystem, IgnoreMode } from "aws-cd
 import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 
-const contextFingerprints = new Map<string, string>();
+/** Prefix of the SERVICE_VERSION an image built by `cdk deploy` reports on GET / (the pipeline's images report their tag). */
+export const INITIAL_VERSION_PREFIX = "cdk-";
 
 /** The root .dockerignore's patterns: what Docker leaves out of the build context (node_modules, dist, cdk.out...). */
 export function dockerIgnorePatterns(repoRoot: string): string[] {
@@ -19,54 +20,72 @@ export function dockerIgnorePatterns(repoRoot: string): string[] {
 }
 
 /**
- * Fingerprint of the Docker build context (the repository root minus .dockerignore), computed once per process:
- * every service builds from the same context, so hashing it once instead of once per service keeps synth fast.
+ * Fingerprint of what the service's image is built from: its trigger paths (its folder, the workspace packages it
+ * depends on, the root build inputs; see @repo/pipeline-triggers) inside the Docker build context, minus what the
+ * root .dockerignore leaves out. A change elsewhere (a README, another service, infra) leaves it unchanged, so
+ * `cdk deploy` neither rebuilds the image nor registers a new task definition revision for it.
  */
-export function buildContextFingerprint(repoRoot: string): string {
-  const root = path.resolve(repoRoot);
-  let fingerprint = contextFingerprints.get(root);
-  if (!fingerprint) {
-    fingerprint = FileSystem.fingerprint(root, { exclude: dockerIgnorePatterns(root), ignoreMode: IgnoreMode.DOCKER });
-    contextFingerprints.set(root, fingerprint);
-  }
-  return fingerprint;
+export function triggerPathsFingerprint(repoRoot: string, triggerPaths: readonly string[]): string {
+  if (triggerPaths.length === 0) throw new Error("a service image needs at least one trigger path to fingerprint");
+  // Docker ignore semantics, last match wins: leave out everything, take the trigger paths back in, then leave out
+  // again what .dockerignore excludes inside them (node_modules, dist...).
+  const exclude = [
+    "*",
+    ...triggerPaths.map((entry) => `!${entry.endsWith("/") ? entry.slice(0, -1) : entry}`),
+    ...dockerIgnorePatterns(repoRoot),
+  ];
+  return FileSystem.fingerprint(path.resolve(repoRoot), { exclude, ignoreMode: IgnoreMode.DOCKER });
+}
+
+/** SERVICE_VERSION of an image `cdk deploy` builds: derived from what it is built from, e.g. `cdk-3fa9c2d41b07`. */
+export function initialServiceVersion(fingerprint: string): string {
+  return `${INITIAL_VERSION_PREFIX}${fingerprint.slice(0, 12)}`;
 }
 
 /**
  * The default initial image: the service's own Dockerfile (apps/<service>/Dockerfile) built by `cdk deploy` as an
- * image asset, with the repository root as context (the root .dockerignore applies) and SERVICE/PORT build args.
- * Its hash changes when anything in the build context, the Dockerfile path or the build args change.
+ * image asset, with the repository root as context (the root .dockerignore applies) and SERVICE, PORT and
+ * SERVICE_VERSION build args. Its hash covers the service's trigger paths only (see triggerPathsFingerprint).
  */
-export function serviceImageAsset(repoRoot: string, service: DiscoveredService): ecs.ContainerImage {
-  const { file, buildArgs, platform } = imageBuild(service);
+export function serviceImageAsset(
+  repoRoot: string,
+  service: DiscoveredService,
+  triggerPaths: readonly string[],
+): ecs.ContainerImage {
+  const build = imageBuild(repoRoot, service, triggerPaths);
   const props: ecs.AssetImageProps & AssetOptions = {
-    file,
-    buildArgs,
-    platform,
+    file: build.file,
+    buildArgs: build.buildArgs,
+    platform: build.platform,
     ignoreMode: IgnoreMode.DOCKER,
-    // Not in AssetImageProps' type, but passed on to the asset's staging (a test checks the hash is ours): the
-    // custom hash spares fingerprinting the whole repository again for every service.
-    assetHash: serviceImageAssetHash(repoRoot, service),
+    // Not in AssetImageProps' type, but passed on to the asset's staging (a test checks the hash is ours).
+    assetHash: build.hash,
     assetHashType: AssetHashType.CUSTOM,
   };
   return ecs.ContainerImage.fromAsset(repoRoot, props);
 }
 
-/** The initial image asset's hash: the build context's fingerprint, the Dockerfile path, the build args, the platform. */
-export function serviceImageAssetHash(repoRoot: string, service: DiscoveredService): string {
-  const { file, buildArgs, platform } = imageBuild(service);
-  return createHash("sha256")
-    .update(
-      JSON.stringify({ context: buildContextFingerprint(repoRoot), file, buildArgs, platform: platform.platform }),
-    )
-    .digest("hex");
+/** The initial image asset's hash: the trigger paths' fingerprint, the Dockerfile path, the build args, the platform. */
+export function serviceImageAssetHash(
+  repoRoot: string,
+  service: DiscoveredService,
+  triggerPaths: readonly string[],
+): string {
+  return imageBuild(repoRoot, service, triggerPaths).hash;
 }
 
-function imageBuild(service: DiscoveredService) {
-  return {
-    file: path.posix.join(service.dir, "Dockerfile"),
-    buildArgs: { SERVICE: service.manifest.name, PORT: String(service.manifest.port) },
-    // The task definition runs on X86_64; build for it wherever cdk deploy runs (e.g. an ARM laptop).
-    platform: Platform.LINUX_AMD64,
+function imageBuild(repoRoot: string, service: DiscoveredService, triggerPaths: readonly string[]) {
+  const fingerprint = triggerPathsFingerprint(repoRoot, triggerPaths);
+  const file = path.posix.join(service.dir, "Dockerfile");
+  const buildArgs = {
+    SERVICE: service.manifest.name,
+    PORT: String(service.manifest.port),
+    SERVICE_VERSION: initialServiceVersion(fingerprint),
   };
+  // The task definition runs on X86_64; build for it wherever cdk deploy runs (e.g. an ARM laptop).
+  const platform = Platform.LINUX_AMD64;
+  const hash = createHash("sha256")
+    .update(JSON.stringify({ context: fingerprint, file, buildArgs, platform: platform.platform }))
+    .digest("hex");
+  return { file, buildArgs, platform, hash };
 }

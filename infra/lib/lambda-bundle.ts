@@ -1,4 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
@@ -6,17 +7,23 @@ import { buildSync } from "esbuild";
 const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const bundled = new Map<string, string>();
 
+/** The CodeCommit push router's entry point: `@repo/pipeline-triggers`' handler (export `handler`). */
+export function pushRouterEntry(): string {
+  return createRequire(import.meta.url).resolve("@repo/pipeline-triggers/router/handler");
+}
+
 /**
- * Bundles lambda/<name>/index.ts (with its dependencies, the AWS SDK included, so the tested SDK version is the one
- * that runs) into dist/lambda/<name>/index.js (CommonJS) and returns that folder for `Code.fromAsset`.
- * Once per process: every service stack shares one bundle, which keeps synth fast with many services; no Docker.
+ * Bundles a Lambda entry point (default lambda/<name>/index.ts) with its dependencies, the AWS SDK included, so the
+ * tested SDK version is the one that runs, into dist/lambda/<name>/index.js (CommonJS) and returns that folder for
+ * `Code.fromAsset`. Once per process: every stack shares one bundle, which keeps synth fast with many services; no
+ * Docker.
  */
-export function bundleLambda(name: string): string {
+export function bundleLambda(name: string, entry = path.join(INFRA_ROOT, "lambda", name, "index.ts")): string {
   const cached = bundled.get(name);
   if (cached) return cached;
   const outDir = path.join(INFRA_ROOT, "dist", "lambda", name);
   const result = buildSync({
-    entryPoints: [path.join(INFRA_ROOT, "lambda", name, "index.ts")],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     target: "node22",
@@ -27,7 +34,7 @@ export function bundleLambda(name: string): string {
     logLevel: "silent",
   });
   const code = result.outputFiles[0];
-  if (!code) throw new Error(`esbuild produced no output for lambda/${name}`);
+  if (!code) throw new Error(`esbuild produced no output for ${path.relative(INFRA_ROOT, entry)}`);
   mkdirSync(outDir, { recursive: true });
   // Parallel test workers may bundle at the same time: write aside, then rename (atomic on one file system).
   const temporary = path.join(outDir, `.index.js.${process.pid}`);

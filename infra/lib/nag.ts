@@ -1,4 +1,5 @@
-import { Validations } from "aws-cdk-lib";
+import { Stack, Validations } from "aws-cdk-lib";
+import { flattenCfnReference } from "cdk-nag/lib/utils/flatten-cfn-reference.js";
 import type { IConstruct } from "constructs";
 
 /** One cdk-nag finding acknowledged on one resource, with the reason it does not apply THERE. */
@@ -23,4 +24,13 @@ export function suppress(resource: IConstruct, suppressions: readonly Suppressio
       validations.acknowledge({ id, reason });
     }
   }
+}
+
+/**
+ * How cdk-nag's IAM5 names a wildcard resource of an IAM statement (`Resource::<flattened ARN>`), for `appliesTo`:
+ * resolved in `scope`'s stack and flattened by cdk-nag's own function, so the acknowledgement matches the finding.
+ * Only for values that resolve the same at construction and at synthesis (no cross-stack references).
+ */
+export function iamResourceFinding(scope: IConstruct, arn: string): string {
+  return `Resource::${flattenCfnReference(Stack.of(scope).resolve(arn))}`;
 }

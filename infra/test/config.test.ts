@@ -30,7 +30,8 @@ describe("deployment configuration", () => {
       ecrImagesKept: 20,
       artifactLifecycleDays: 30,
       alarms: { target5xxPerMinute: 5, p95ResponseTimeSeconds: 2 },
-      source: { type: "codecommit", repositoryName: "bluegreen", branch: "main" },
+      source: { type: "codecommit", repositoryName: "bluegreen", createRepository: true, branch: "main" },
+      buildComputeType: "medium",
     });
   });
 

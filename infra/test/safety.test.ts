@@ -37,9 +37,22 @@ function acknowledgements(root: IConstruct): { path: string; isStack: boolean; i
 describe("cdk-nag AwsSolutions", () => {
   let plain: Scenario;
   let https: Scenario;
+  let connections: Scenario;
   beforeAll(() => {
+    connections = synthesize({
+      manifests: [manifest("orders", 3000, { deployment: { manualApproval: true } })],
+      config: {
+        source: {
+          type: "codeconnections",
+          connectionArn: "arn:aws:codestar-connections:eu-west-1:123456789012:connection/abc-123",
+          owner: "acme",
+          repo: "shop",
+        },
+      },
+    });
     plain = synthesize({
       manifests: [manifest("orders", 3000), manifest("billing", 3001, { deployment: { testTrafficHook: false } })],
+      config: { source: { type: "codecommit", repositoryName: "existing-repo", createRepository: false } },
     });
     https = synthesize({
       manifests: [manifest("orders", 3000)],
@@ -53,7 +66,7 @@ describe("cdk-nag AwsSolutions", () => {
   });
 
   it("finds no unacknowledged error or warning in any stack", () => {
-    for (const scenario of [plain, https]) {
+    for (const scenario of [plain, https, connections]) {
       const stacks = [scenario.infra.shared, ...scenario.infra.services];
       expect(stacks.length).toBeGreaterThan(1);
       for (const stack of stacks)
@@ -84,6 +97,9 @@ describe("cdk-nag AwsSolutions", () => {
       for (const reason of ack.reasons) expect(reason.length).toBeGreaterThan(40);
     }
     const ids = acks.flatMap((a) => a.ids);
+    const buildProjectId = Object.keys(https.json("bluegreen-orders").Resources).find((id) =>
+      /^BuildProject[0-9A-F]{8}$/.test(id),
+    );
     expect(new Set(ids)).toEqual(
       new Set([
         "AwsSolutions-S1",
@@ -93,8 +109,21 @@ describe("cdk-nag AwsSolutions", () => {
         "AwsSolutions-EC23",
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS]",
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]",
+        // The service's pipeline: CDK's artifact grants, its own family's revisions, its project's log streams.
+        "AwsSolutions-CB4",
+        "AwsSolutions-IAM5[Action::s3:Abort*]",
+        "AwsSolutions-IAM5[Action::s3:DeleteObject*]",
+        "AwsSolutions-IAM5[Action::s3:GetBucket*]",
+        "AwsSolutions-IAM5[Action::s3:GetObject*]",
+        "AwsSolutions-IAM5[Action::s3:List*]",
+        "AwsSolutions-IAM5[Resource::arn:aws:s3:::bluegreen-artifacts-123456789012-eu-west-1/*]",
+        "AwsSolutions-IAM5[Resource::arn:aws:ecs:eu-west-1:123456789012:task-definition/bluegreen-orders:*]",
+        `AwsSolutions-IAM5[Resource::arn:aws:logs:eu-west-1:123456789012:log-group:/aws/codebuild/<${buildProjectId}>:*]`,
       ]),
     );
+    // Resource::* is acknowledged only on the roles of actions AWS grants on * alone.
+    const star = acks.filter((ack) => ack.ids.includes("AwsSolutions-IAM5[Resource::*]")).map((ack) => ack.path);
+    expect(star).toEqual(["bluegreen-orders/Task/TaskDefinition/ExecutionRole", "bluegreen-orders/Build/Project/Role"]);
   });
 
   it("runs at synth: buildInfra registers the pack, so a finding fails synthesis", () => {
@@ -121,6 +150,7 @@ const REPLACEMENT_PROPERTIES: Record<string, string[]> = {
   "AWS::ECR::Repository": ["RepositoryName", "EncryptionConfiguration"],
   "AWS::S3::Bucket": ["BucketName", "ObjectLockEnabled"],
   "AWS::Logs::LogGroup": ["LogGroupName", "LogGroupClass", "KmsKeyId"],
+  "AWS::CodeCommit::Repository": ["RepositoryName"],
 };
 
 describe("changing a service's settings", () => {
@@ -186,7 +216,8 @@ describe("changing a service's settings", () => {
         }
       }
     }
-    expect(Object.keys(resourcesOfType(old, "AWS::ECR::Repository"))).toHaveLength(1);
+    // The image repository and the build cache repository.
+    expect(Object.keys(resourcesOfType(old, "AWS::ECR::Repository"))).toHaveLength(2);
     expect(Object.keys(resourcesOfType(oldShared, "AWS::S3::Bucket"))).toHaveLength(2);
   });
 
@@ -241,7 +272,8 @@ describe("offline synthesis", () => {
         expect(ref && json.Resources[ref]?.Type).toBe("AWS::Logs::LogGroup");
       }
     }
-    expect(functions).toBe(2);
+    // CDK's default-security-group handler and the push router (shared), the test-traffic hook (service).
+    expect(functions).toBe(3);
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeRepo, manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
@@ -77,6 +77,14 @@ describe("bin/app.ts", () => {
     const result = run({ INFRA_REPO_ROOT: root });
     expect(result.stderr).toContain("error: ");
     expect(result.stderr).toMatch(/service\.json: cpu: must be one of Fargate's cpu sizes/);
+    expect(result.status).toBe(1);
+  });
+
+  it("exits 1 naming the service folder that is not a workspace package (trigger paths need the graph)", () => {
+    const root = makeRepo([manifest("orders", 3000)]);
+    rmSync(path.join(root, "apps/orders/package.json"));
+    const result = run({ INFRA_REPO_ROOT: root });
+    expect(result.stderr).toContain('error: service folder "apps/orders" is not a workspace package');
     expect(result.status).toBe(1);
   });
 

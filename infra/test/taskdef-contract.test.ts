@@ -101,8 +101,20 @@ describe("taskdef.template.json and appspec.yaml agree with the stack", () => {
     for (const name of ["NODE_ENV", "PORT", "SERVICE_NAME", "SHUTDOWN_GRACE_MS"]) {
       expect({ name, value: templateEnv[name] }).toEqual({ name, value: stackEnv[name] });
     }
-    expect(Object.keys(templateEnv).sort()).toEqual(expect.arrayContaining(["SERVICE_VERSION"]));
-    expect(Object.keys(stackEnv)).toEqual(expect.arrayContaining(Object.keys(templateEnv)));
+    expect(Object.keys(stackEnv).sort()).toEqual(Object.keys(templateEnv).sort());
+  });
+
+  it("leaves SERVICE_VERSION to the image in both (a task definition entry would override the image's ENV)", () => {
+    const templateEnv = (container.environment as { name: string }[]).map((e) => e.name);
+    const stackEnv = (cfnContainer.Environment as { Name: string }[]).map((e) => e.Name);
+    expect(templateEnv).not.toContain("SERVICE_VERSION");
+    expect(stackEnv).not.toContain("SERVICE_VERSION");
+    const dockerfile = readFileSync(path.join(REPO_ROOT, "apps/sample-service/Dockerfile"), "utf8");
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf("\nFROM "));
+    expect(runtime).toMatch(/^ARG SERVICE_VERSION=dev$/m);
+    expect(runtime).toMatch(/^ENV SERVICE_VERSION=\$\{SERVICE_VERSION\}$/m);
+    // Declared after the bundle is copied: a new version leaves every earlier layer cached.
+    expect(runtime.indexOf("ARG SERVICE_VERSION")).toBeGreaterThan(runtime.indexOf("COPY --from=build"));
   });
 
   it("names in appspec.yaml the container and port the service is registered with", () => {

@@ -28,6 +28,10 @@ const cidr = z
 const arn = (service: string) =>
   z.string().regex(new RegExp(`^arn:aws[\\w-]*:${service}:`), `must be an ${service} ARN (arn:aws:${service}:...)`);
 
+/** CodeBuild general-purpose Linux sizes the image builds may use. */
+export const BUILD_COMPUTE_TYPES = ["small", "medium", "large"] as const;
+export type BuildComputeType = (typeof BUILD_COMPUTE_TYPES)[number];
+
 const NEW_VPC_FIELDS = ["cidr", "maxAzs", "natGateways"] as const;
 
 const network = z
@@ -96,6 +100,13 @@ export interface ExistingVpcConfig {
 }
 export type NetworkConfig = NewVpcConfig | ExistingVpcConfig;
 
+const branch = z
+  .string()
+  .min(1)
+  .regex(/^(?!refs\/)[^\s~^:?*[\\]+$/, 'must be a branch name such as "main" (not refs/heads/...)')
+  .default("main")
+  .describe("Branch the pipelines build and deploy.");
+
 const codeCommitSource = z
   .object({
     type: z.literal("codecommit"),
@@ -103,7 +114,13 @@ const codeCommitSource = z
       .string()
       .regex(/^[\w.-]{1,100}$/, "must be a CodeCommit repository name (letters, digits, . _ -)")
       .describe("CodeCommit repository the pipelines read."),
-    branch: z.string().min(1).default("main"),
+    createRepository: z
+      .boolean()
+      .default(true)
+      .describe(
+        "true: the shared stack creates the repository (empty; push to it after the first deploy). false: use an existing repository of that name.",
+      ),
+    branch,
   })
   .strict();
 
@@ -118,7 +135,7 @@ const codeConnectionsSource = z
       ),
     owner: z.string().min(1).describe("Repository owner (GitHub user or organisation)."),
     repo: z.string().min(1).describe("Repository name."),
-    branch: z.string().min(1).default("main"),
+    branch,
   })
   .strict();
 
@@ -176,7 +193,9 @@ export const deploymentConfigSchema = z
     notificationEmail: z
       .email()
       .optional()
-      .describe("Receives deployment alarm notifications (confirm the subscription e-mail)."),
+      .describe(
+        "Receives deployment alarms and pipeline notifications (failed and succeeded executions, approvals); confirm the subscription e-mails.",
+      ),
     logRetentionDays: z
       .number()
       .int()
@@ -195,8 +214,16 @@ export const deploymentConfigSchema = z
     alarms: alarms.default({ target5xxPerMinute: 5, p95ResponseTimeSeconds: 2 }),
     source: z
       .discriminatedUnion("type", [codeCommitSource, codeConnectionsSource])
-      .default({ type: "codecommit", repositoryName: "bluegreen", branch: "main" })
-      .describe("Where the pipelines read the code from."),
+      .default({ type: "codecommit", repositoryName: "bluegreen", createRepository: true, branch: "main" })
+      .describe(
+        "Where the pipelines read the code from: CodeCommit (default), or GitHub/GitLab/Bitbucket through a CodeConnections connection.",
+      ),
+    buildComputeType: z
+      .enum(BUILD_COMPUTE_TYPES)
+      .default("medium")
+      .describe(
+        "CodeBuild size of every service's image build: small (2 vCPU, 3 GB), medium (4 vCPU, 7 GB), large (8 vCPU, 15 GB).",
+      ),
   })
   .strict();
 
@@ -205,3 +232,5 @@ export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;
 /** The validated configuration, every default filled in. */
 export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
 export type SourceConfig = DeploymentConfig["source"];
+export type CodeCommitSourceConfig = Extract<SourceConfig, { type: "codecommit" }>;
+export type CodeConnectionsSourceConfig = Extract<SourceConfig, { type: "codeconnections" }>;

@@ -8,6 +8,8 @@ import { suppress } from "../nag.ts";
 export interface ArtifactStorageProps {
   /** Days after which pipeline artifacts and access logs expire. */
   lifecycleDays: number;
+  /** The artifact bucket's name (the service stacks import it by name). */
+  artifactBucketName: string;
 }
 
 /** Key prefix under which every service's load balancer writes its access logs (`<prefix>/<service>/AWSLogs/...`). */
@@ -49,6 +51,7 @@ export class ArtifactStorage extends Construct {
     this.grantLoadBalancerLogDelivery();
 
     this.artifactBucket = new s3.Bucket(this, "ArtifactBucket", {
+      bucketName: props.artifactBucketName,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -6,8 +6,6 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { suppress } from "../nag.ts";
 
-/** SERVICE_VERSION of the task definition CDK registers; the pipeline's revisions carry the image's version. */
-export const INITIAL_SERVICE_VERSION = "initial";
 /** The container runs as this user (the Node image's unprivileged `node` user). */
 export const CONTAINER_USER = "1000";
 
@@ -84,13 +82,17 @@ export function shutdownGraceMs(stopTimeoutSeconds: number): number {
   return Math.max(1, stopTimeoutSeconds - 5) * 1000;
 }
 
+/**
+ * The container's environment. SERVICE_VERSION is deliberately absent: the image bakes it in (the pipeline's build
+ * passes the image tag, `cdk deploy` a version derived from the asset's hash), and an entry here would override it
+ * in every revision the pipeline copies from this one.
+ */
 export function containerEnvironment(manifest: ServiceManifest): Record<string, string> {
   return {
     ...manifest.environment,
     NODE_ENV: manifest.environment.NODE_ENV ?? "production",
     PORT: String(manifest.port),
     SERVICE_NAME: manifest.name,
-    SERVICE_VERSION: INITIAL_SERVICE_VERSION,
     SHUTDOWN_GRACE_MS: String(shutdownGraceMs(manifest.stopTimeoutSeconds)),
   };
 }

@@ -1,20 +1,28 @@
 import type { DiscoveredService } from "@repo/service-manifest";
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type * as codebuild from "aws-cdk-lib/aws-codebuild";
+import * as codecommit from "aws-cdk-lib/aws-codecommit";
 import type * as codedeploy from "aws-cdk-lib/aws-codedeploy";
+import type * as codepipeline from "aws-cdk-lib/aws-codepipeline";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
 import type * as ecs from "aws-cdk-lib/aws-ecs";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import type * as logs from "aws-cdk-lib/aws-logs";
-import type * as s3 from "aws-cdk-lib/aws-s3";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import type { DeploymentConfig } from "../config/schema.ts";
 import { BlueGreenFargateService } from "../constructs/blue-green-fargate-service.ts";
+import { BuildCacheRepository } from "../constructs/build-cache-repository.ts";
 import { CodeDeployBlueGreen } from "../constructs/code-deploy-blue-green.ts";
 import { DeploymentAlarms } from "../constructs/deployment-alarms.ts";
+import { ServiceBuildProject } from "../constructs/service-build-project.ts";
 import { ServiceLoadBalancer } from "../constructs/service-load-balancer.ts";
+import { type PipelineSource, ServicePipeline } from "../constructs/service-pipeline.ts";
 import { ServiceRepository } from "../constructs/service-repository.ts";
 import { ServiceTaskDefinition } from "../constructs/service-task-definition.ts";
 import { serviceImageAsset } from "../initial-image.ts";
+import { artifactBucketName, pipelineName, serviceResourceName } from "../service-names.ts";
 import type { SharedStack } from "./shared-stack.ts";
 
 export interface ServiceStackProps extends StackProps {
@@ -25,10 +33,15 @@ export interface ServiceStackProps extends StackProps {
   /** Repository root: the Docker build context of the default initial image. */
   repoRoot: string;
   /**
+   * The paths whose change must rebuild and redeploy this service (@repo/pipeline-triggers): the pipeline's trigger
+   * filters, and what the default initial image's hash covers.
+   */
+  triggerPaths: readonly string[];
+  /**
    * The image of the task definition CDK registers, i.e. what the first deploy runs before any pipeline did.
    * Default: the service's own Dockerfile built as a CDK image asset (context: the repository root, honouring the
-   * root .dockerignore), so the first deploy starts healthy tasks with no manual step; it needs a container engine
-   * where `cdk deploy` runs.
+   * root .dockerignore, hashed over the trigger paths only), so the first deploy starts healthy tasks with no manual
+   * step; it needs a container engine where `cdk deploy` runs.
    */
   initialImage?: ecs.ContainerImage;
 }
@@ -37,6 +50,8 @@ export interface ServiceStackProps extends StackProps {
 export interface ServiceDeploymentTargets {
   serviceName: string;
   repository: ecr.IRepository;
+  /** The mutable repository of the build's BuildKit layer cache. */
+  cacheRepository: ecr.IRepository;
   taskFamily: string;
   containerName: string;
   containerPort: number;
@@ -51,9 +66,18 @@ export interface ServiceDeploymentTargets {
   deployment: DiscoveredService["manifest"]["deployment"];
   serviceUrl: string;
   testUrl: string;
+  pipeline: codepipeline.IPipeline;
+  /** The pipeline's explicit name (the CodeCommit push router starts it by this name). */
+  pipelineName: string;
+  buildProject: codebuild.IProject;
+  /** The paths whose change starts the pipeline. */
+  triggerPaths: readonly string[];
 }
 
-/** One service: image repository, task definition, load balancer, Fargate service, CodeDeploy blue/green. */
+/**
+ * One service: image repository, task definition, load balancer, Fargate service, CodeDeploy blue/green, and the
+ * pipeline that ships it (Source -> Build -> [Approval] -> Deploy).
+ */
 export class ServiceStack extends Stack {
   readonly targets: ServiceDeploymentTargets;
   /** The discovered service this stack deploys. */
@@ -64,11 +88,12 @@ export class ServiceStack extends Stack {
     this.service = props.service;
     const { config, shared } = props;
     const { manifest } = props.service;
-    const resourceName = `${config.projectName}-${manifest.name}`;
+    const resourceName = serviceResourceName(config.projectName, manifest.name);
 
     const { repository } = new ServiceRepository(this, "Image", { imagesKept: config.ecrImagesKept });
+    const { repository: cacheRepository } = new BuildCacheRepository(this, "BuildCache");
 
-    const image = props.initialImage ?? serviceImageAsset(props.repoRoot, props.service);
+    const image = props.initialImage ?? serviceImageAsset(props.repoRoot, props.service, props.triggerPaths);
     const task = new ServiceTaskDefinition(this, "Task", {
       manifest,
       family: resourceName,
@@ -118,9 +143,44 @@ export class ServiceStack extends Stack {
       },
     });
 
+    const build = new ServiceBuildProject(this, "Build", {
+      projectName: resourceName,
+      serviceName: manifest.name,
+      dockerfile: `${props.service.dir}/Dockerfile`,
+      repository,
+      cacheRepository,
+      taskFamily: task.taskDefinition.family,
+      containerName: task.container.containerName,
+      containerPort: manifest.port,
+      hookFunctionName: strategy.hook?.function.functionName,
+      computeType: config.buildComputeType,
+      logRetention: props.logRetention,
+    });
+
+    const name = pipelineName(config.projectName, manifest.name);
+    const pipeline = new ServicePipeline(this, "Pipeline", {
+      pipelineName: name,
+      source: pipelineSource(this, config),
+      triggerPaths: props.triggerPaths,
+      artifactBucket: s3.Bucket.fromBucketName(
+        this,
+        "ArtifactBucket",
+        artifactBucketName(config.projectName, this.account, this.region),
+      ),
+      buildProject: build.project,
+      deploymentGroup: strategy.deploymentGroup,
+      taskFamily: task.taskDefinition.family,
+      taskRoles: [task.executionRole, task.taskDefinition.taskRole],
+      manualApproval: manifest.deployment.manualApproval,
+      // Imported by ARN: the topic's policy (shared stack) already admits CodeStar Notifications, so adding a service
+      // never changes the shared stack's topic.
+      notificationTopic: sns.Topic.fromTopicArn(this, "NotificationTopic", shared.notificationTopic.topicArn),
+    });
+
     this.targets = {
       serviceName: manifest.name,
       repository,
+      cacheRepository,
       taskFamily: task.taskDefinition.family,
       containerName: task.container.containerName,
       containerPort: manifest.port,
@@ -133,6 +193,10 @@ export class ServiceStack extends Stack {
       deployment: manifest.deployment,
       serviceUrl: loadBalancer.serviceUrl,
       testUrl: loadBalancer.testUrl,
+      pipeline: pipeline.pipeline,
+      pipelineName: name,
+      buildProject: build.project,
+      triggerPaths: props.triggerPaths,
     };
     this.outputs();
   }
@@ -153,5 +217,27 @@ export class ServiceStack extends Stack {
     output("CodeDeployDeploymentGroup", t.deploymentGroup.deploymentGroupName, "CodeDeploy deployment group");
     if (t.hookFunction) output("HookFunctionName", t.hookFunction.functionName, "AfterAllowTestTraffic hook function");
     output("ArtifactBucketName", t.artifactBucket.bucketName, "Pipeline artifact bucket");
+    output("CacheRepositoryUri", t.cacheRepository.repositoryUri, "ECR repository of the build's BuildKit cache");
+    output("PipelineName", t.pipelineName, "CodePipeline that ships the service");
+    output("BuildProjectName", t.buildProject.projectName, "CodeBuild project of the Build stage");
   }
+}
+
+/** The configured source as the pipeline's: a CodeCommit repository imported by name, or a connection. */
+function pipelineSource(scope: Construct, config: DeploymentConfig): PipelineSource {
+  const { source } = config;
+  if (source.type === "codecommit") {
+    return {
+      type: "codecommit",
+      repository: codecommit.Repository.fromRepositoryName(scope, "SourceRepository", source.repositoryName),
+      branch: source.branch,
+    };
+  }
+  return {
+    type: "codeconnections",
+    connectionArn: source.connectionArn,
+    owner: source.owner,
+    repo: source.repo,
+    branch: source.branch,
+  };
 }

@@ -1,4 +1,5 @@
 import { CfnOutput, Fn, Stack, type StackProps } from "aws-cdk-lib";
+import type * as codecommit from "aws-cdk-lib/aws-codecommit";
 import type * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import type * as logs from "aws-cdk-lib/aws-logs";
@@ -10,16 +11,25 @@ import type { DeploymentEnvironment } from "../config/environment.ts";
 import type { DeploymentConfig } from "../config/schema.ts";
 import { ArtifactStorage } from "../constructs/artifact-storage.ts";
 import { Network } from "../constructs/network.ts";
+import { NotificationTopic } from "../constructs/notification-topic.ts";
+import { PushRouter } from "../constructs/push-router.ts";
+import { SourceRepository } from "../constructs/source-repository.ts";
 import { suppress } from "../nag.ts";
+import { artifactBucketName, SOURCE_ACTION_NAME } from "../service-names.ts";
 
 export interface SharedStackProps extends StackProps {
   config: DeploymentConfig;
   environment: DeploymentEnvironment;
   configFile: string;
   logRetention: logs.RetentionDays;
+  /** Every service pipeline's name -> its trigger paths (the CodeCommit push router starts them). */
+  pipelines: Readonly<Record<string, readonly string[]>>;
 }
 
-/** What every service stack shares: the VPC, the ECS cluster, the artifact and log buckets, the alarm topic. */
+/**
+ * What every service stack shares: the VPC, the ECS cluster, the artifact and log buckets, the alarm topic, the
+ * pipelines' notification topic and, with a CodeCommit source, the repository and the push router.
+ */
 export class SharedStack extends Stack {
   readonly vpc: ec2.IVpc;
   readonly egressCidrs: string[];
@@ -28,6 +38,12 @@ export class SharedStack extends Stack {
   readonly logsBucket: s3.IBucket;
   /** Receives deployment alarms when `notificationEmail` is configured. */
   readonly alarmTopic?: sns.ITopic;
+  /** Receives every pipeline's failed / succeeded executions (and approvals); e-mail when configured. */
+  readonly notificationTopic: sns.ITopic;
+  /** The CodeCommit repository (CodeCommit source only). */
+  readonly sourceRepository?: codecommit.IRepository;
+  /** Starts the pipelines a CodeCommit push affects (CodeCommit source with at least one service only). */
+  readonly pushRouter?: PushRouter;
 
   constructor(scope: Construct, id: string, props: SharedStackProps) {
     super(scope, id, props);
@@ -47,7 +63,10 @@ export class SharedStack extends Stack {
       containerInsightsV2: ecs.ContainerInsights.ENHANCED,
     });
 
-    const storage = new ArtifactStorage(this, "Storage", { lifecycleDays: config.artifactLifecycleDays });
+    const storage = new ArtifactStorage(this, "Storage", {
+      lifecycleDays: config.artifactLifecycleDays,
+      artifactBucketName: artifactBucketName(config.projectName, this.account, this.region),
+    });
     this.artifactBucket = storage.artifactBucket;
     this.logsBucket = storage.logsBucket;
 
@@ -63,6 +82,34 @@ export class SharedStack extends Stack {
         },
       ]);
       this.alarmTopic = topic;
+    }
+
+    this.notificationTopic = new NotificationTopic(this, "PipelineNotifications", {
+      topicName: `${config.projectName}-pipelines`,
+      email: config.notificationEmail,
+    }).topic;
+    new CfnOutput(this, "PipelineNotificationTopicArn", { value: this.notificationTopic.topicArn });
+
+    if (config.source.type === "codecommit") {
+      const source = new SourceRepository(this, "Source", { source: config.source, projectName: config.projectName });
+      this.sourceRepository = source.repository;
+      new CfnOutput(this, "SourceRepositoryName", { value: config.source.repositoryName });
+      new CfnOutput(this, "SourceRepositoryCloneUrlGrc", {
+        value: source.repository.repositoryCloneUrlGrc,
+        description: "git remote add aws <this> (needs git-remote-codecommit), then push the branch",
+      });
+      if (Object.keys(props.pipelines).length > 0) {
+        this.pushRouter = new PushRouter(this, "PushRouter", {
+          functionName: `${config.projectName}-push-router`,
+          repository: source.repository,
+          repositoryName: config.source.repositoryName,
+          branch: config.source.branch,
+          sourceActionName: SOURCE_ACTION_NAME,
+          pipelines: props.pipelines,
+          logRetention: props.logRetention,
+        });
+        new CfnOutput(this, "PushRouterFunctionName", { value: this.pushRouter.function.functionName });
+      }
     }
 
     new CfnOutput(this, "ClusterName", { value: this.cluster.clusterName });

@@ -17,12 +17,27 @@ export function manifest(name: string, port: number, extra: Partial<ServiceManif
   return { name, port, ...extra };
 }
 
-/** Writes apps/<name>/service.json for each manifest (plus any extra files) into a new temporary folder. */
+/** The root files of a minimal pnpm workspace (every service's pipeline is triggered by them too). */
+export const WORKSPACE_ROOT_FILES: Readonly<Record<string, string>> = {
+  "package.json": '{ "name": "test-monorepo", "private": true }\n',
+  "pnpm-workspace.yaml": "packages:\n  - apps/*\n  - packages/*\n",
+  "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+};
+
+/**
+ * Writes a pnpm workspace into a new temporary folder: the root files, apps/<name>/service.json and a package.json
+ * (@repo/<name>) for each manifest, then any extra files (which may replace those).
+ */
 export function makeRepo(manifests: readonly ServiceManifestInput[], files: Record<string, string> = {}): string {
   const root = temporaryDir("repo");
+  for (const [file, content] of Object.entries(WORKSPACE_ROOT_FILES)) writeFileSync(path.join(root, file), content);
   for (const m of manifests) {
     mkdirSync(path.join(root, "apps", m.name), { recursive: true });
     writeFileSync(path.join(root, "apps", m.name, "service.json"), JSON.stringify(m, null, 2));
+    writeFileSync(
+      path.join(root, "apps", m.name, "package.json"),
+      `${JSON.stringify({ name: `@repo/${m.name}`, private: true }, null, 2)}\n`,
+    );
   }
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -57,10 +72,12 @@ export interface ScenarioOptions {
   nag?: boolean;
   stageAssets?: boolean;
   cfnValidation?: boolean;
+  /** Synthesize this existing repository root instead of a new one made from manifests and files. */
+  repoRoot?: string;
 }
 
 export function synthesize(options: ScenarioOptions): Scenario {
-  const repoRoot = makeRepo(options.manifests, options.files);
+  const repoRoot = options.repoRoot ?? makeRepo(options.manifests, options.files);
   const app = createApp({
     outdir: temporaryDir("out"),
     context: { [DISABLE_ASSET_STAGING_CONTEXT]: !(options.stageAssets ?? false) },

@@ -9,6 +9,7 @@ import { type FakeEcs, startFakeEcs } from "./support/fake-ecs.ts";
 import {
   ACCOUNT,
   BUNDLE,
+  CACHE_REPOSITORY,
   CONTAINER,
   DIGEST,
   describeTaskDefinitionResponse,
@@ -170,6 +171,7 @@ fi
       FAKE_DIGEST: DIGEST,
       SERVICE_NAME: "sample-service",
       REPOSITORY_URI: REPOSITORY,
+      CACHE_REPOSITORY_URI: CACHE_REPOSITORY,
       TASK_FAMILY: FAMILY,
       CONTAINER_NAME: CONTAINER,
       CONTAINER_PORT: String(PORT),
@@ -202,7 +204,7 @@ fi
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
 
-    const cache = `${REPOSITORY}:buildcache`;
+    const cache = `${CACHE_REPOSITORY}:buildcache`;
     const calls = await toolCalls();
     // aws and docker login run as one pipeline, so either may log first.
     expect(calls.slice(0, 2).sort()).toEqual([
@@ -213,6 +215,7 @@ fi
       "docker buildx create --name ci --driver docker-container --driver-opt image=public.ecr.aws/vend/moby/buildkit:buildx-stable-1 --use --bootstrap",
       [
         "docker buildx build --file apps/sample-service/Dockerfile --build-arg SERVICE=sample-service",
+        `--build-arg PORT=${PORT} --build-arg SERVICE_VERSION=4e1f9b2`,
         `--cache-from type=registry,ref=${cache}`,
         `--cache-to type=registry,ref=${cache},mode=max,image-manifest=true,oci-mediatypes=true`,
         `--provenance=false --tag ${REPOSITORY}:4e1f9b2 --metadata-file .artifacts/build-metadata.json --push .`,
@@ -235,16 +238,19 @@ fi
     expect(result.code).toBe(0);
     const build = (await toolCalls()).find((call) => call.startsWith("docker buildx build")) ?? "";
     expect(build).toContain(
-      "--file apps/sample-service/Dockerfile.alt --build-arg SERVICE=sample-service --build-arg NODE_IMAGE=registry.example/mirror/node:24-bookworm-slim --cache-from",
+      `--file apps/sample-service/Dockerfile.alt --build-arg SERVICE=sample-service --build-arg PORT=${PORT} --build-arg SERVICE_VERSION=4e1f9b2 --build-arg NODE_IMAGE=registry.example/mirror/node:24-bookworm-slim --cache-from`,
     );
   });
 
-  it("stops pre_build with the variable's name when the project does not set one", async () => {
-    const result = await runPhases(["pre_build"], { TASK_FAMILY: "" });
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain("TASK_FAMILY");
-    expect(await snapshotDir(join(source, ".artifacts"))).toBe("absent");
-  });
+  it.each(["TASK_FAMILY", "CACHE_REPOSITORY_URI"])(
+    "stops pre_build with the variable's name when the project does not set %s",
+    async (name) => {
+      const result = await runPhases(["pre_build"], { [name]: "" });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(name);
+      expect(await snapshotDir(join(source, ".artifacts"))).toBe("absent");
+    },
+  );
 
   it("writes no artifacts in post_build when the build phase failed", async () => {
     const result = await runPhases(["post_build"], {

@@ -88,10 +88,28 @@ describe("template mode", () => {
     expect(taskdef.containerDefinitions[0].logConfiguration.options["awslogs-region"]).toBe("ap-southeast-2");
   });
 
-  it("prefers SERVICE_VERSION from the environment over the image tag (the golden file shows the tag fallback)", async () => {
-    const pinned = await createNewTaskDef(templateOptions(), { env: { ...TEMPLATE_ENV, SERVICE_VERSION: "v1.2.3" } });
-    const taskdef = JSON.parse(await readFile(pinned.files.taskdef, "utf8"));
-    expect(taskdef.containerDefinitions[0].environment).toContainEqual({ name: "SERVICE_VERSION", value: "v1.2.3" });
+  it("leaves SERVICE_VERSION to the image: the root template sets no environment entry that would override it", async () => {
+    const result = await createNewTaskDef(templateOptions(), { env: { ...TEMPLATE_ENV, SERVICE_VERSION: "v1.2.3" } });
+    const taskdef = JSON.parse(await readFile(result.files.taskdef, "utf8"));
+    const names = taskdef.containerDefinitions[0].environment.map((entry: { name: string }) => entry.name);
+    expect(names).toEqual(["NODE_ENV", "PORT", "SERVICE_NAME", "SHUTDOWN_GRACE_MS"]);
+  });
+
+  it("fills ${SERVICE_VERSION} in a custom template from the environment, else from the image tag", async () => {
+    const root = JSON.parse(await readFile(ROOT_TASKDEF_TEMPLATE, "utf8"));
+    root.containerDefinitions[0].environment.push({ name: "SERVICE_VERSION", value: "${SERVICE_VERSION}" });
+    const custom = join(work, "custom.template.json");
+    await writeFile(custom, JSON.stringify(root));
+    const versionOf = async (env: Record<string, string>, out: string) => {
+      const result = await createNewTaskDef(templateOptions({ template: custom, out: join(work, out) }), { env });
+      const taskdef = JSON.parse(await readFile(result.files.taskdef, "utf8"));
+      return taskdef.containerDefinitions[0].environment.find((e: { name: string }) => e.name === "SERVICE_VERSION");
+    };
+    expect(await versionOf({ ...TEMPLATE_ENV, SERVICE_VERSION: "v1.2.3" }, "pinned")).toEqual({
+      name: "SERVICE_VERSION",
+      value: "v1.2.3",
+    });
+    expect(await versionOf(TEMPLATE_ENV, "tag")).toEqual({ name: "SERVICE_VERSION", value: "4e1f9b2" });
   });
 
   it("reports every missing variable in one error, with where to set the derived ones", () => {

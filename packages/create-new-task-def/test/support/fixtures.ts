@@ -17,6 +17,8 @@ export const FAMILY = "bluegreen-sample-service";
 export const CONTAINER = "sample-service";
 export const PORT = 3000;
 export const REPOSITORY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/sample-service`;
+/** The service's BuildKit cache repository (mutable tags, apart from the immutable image repository). */
+export const CACHE_REPOSITORY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/sample-service-buildcache`;
 export const DIGEST = `sha256:${"3f".repeat(32)}`;
 export const ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113";
 
@@ -41,7 +43,6 @@ export function describeTaskDefinitionResponse() {
             { name: "NODE_ENV", value: "production" },
             { name: "PORT", value: "3000" },
             { name: "SERVICE_NAME", value: "sample-service" },
-            { name: "SERVICE_VERSION", value: "initial" },
             { name: "SHUTDOWN_GRACE_MS", value: "25000" },
           ],
           mountPoints: [],

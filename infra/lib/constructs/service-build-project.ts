@@ -1,0 +1,160 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import * as codebuild from "aws-cdk-lib/aws-codebuild";
+import type * as ecr from "aws-cdk-lib/aws-ecr";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import type { BuildComputeType } from "../config/schema.ts";
+import { iamResourceFinding, suppress } from "../nag.ts";
+
+/** The one Build-stage recipe (repository root) every service's project runs, unchanged. */
+export const BUILDSPEC_FILE = "buildspec.yml";
+
+/** CodeBuild sizes by the config's name for them. */
+export const COMPUTE_TYPES: Record<BuildComputeType, codebuild.ComputeType> = {
+  small: codebuild.ComputeType.SMALL,
+  medium: codebuild.ComputeType.MEDIUM,
+  large: codebuild.ComputeType.LARGE,
+};
+
+/**
+ * CodeBuild's standard 7.0 image: Ubuntu 22.04 with Docker (buildx) and the Node.js 20 runtime buildspec.yml asks
+ * for (`runtime-versions: nodejs: 20`).
+ */
+export const BUILD_IMAGE = codebuild.LinuxBuildImage.STANDARD_7_0;
+
+export interface ServiceBuildProjectProps {
+  /** Project name, `<project>-<service>` (its log group is /aws/codebuild/<name>). */
+  projectName: string;
+  serviceName: string;
+  /** The Dockerfile, relative to the repository root. */
+  dockerfile: string;
+  repository: ecr.IRepository;
+  cacheRepository: ecr.IRepository;
+  taskFamily: string;
+  containerName: string;
+  containerPort: number;
+  /** The AfterAllowTestTraffic Lambda's name, when the service has one. */
+  hookFunctionName?: string;
+  computeType: BuildComputeType;
+  logRetention: logs.RetentionDays;
+}
+
+/**
+ * The service's image build: runs the root buildspec.yml with the service's variables, in privileged mode (it runs
+ * Docker; the only privileged project of the app). Its role may push and pull its own image and cache repositories,
+ * read task definitions (create-new-task-def reads the family's newest revision) and write its own log group; the
+ * pipeline adds read/write on the artifact bucket.
+ */
+export class ServiceBuildProject extends Construct {
+  readonly project: codebuild.PipelineProject;
+  readonly logGroup: logs.LogGroup;
+  readonly environmentVariables: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: ServiceBuildProjectProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.logGroup = new logs.LogGroup(this, "Logs", {
+      logGroupName: `/aws/codebuild/${props.projectName}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.environmentVariables = buildEnvironment(props, stack.account);
+    this.project = new codebuild.PipelineProject(this, "Project", {
+      projectName: props.projectName,
+      description: `${props.serviceName}: builds and pushes the image, writes the deploy artifacts (${BUILDSPEC_FILE})`,
+      buildSpec: codebuild.BuildSpec.fromSourceFilename(BUILDSPEC_FILE),
+      environment: {
+        buildImage: BUILD_IMAGE,
+        computeType: COMPUTE_TYPES[props.computeType],
+        privileged: true,
+      },
+      environmentVariables: Object.fromEntries(
+        Object.entries(this.environmentVariables).map(([name, value]) => [name, { value }]),
+      ),
+      logging: { cloudWatch: { logGroup: this.logGroup } },
+      timeout: Duration.minutes(30),
+      queuedTimeout: Duration.hours(1),
+      // Reports are not used: no codebuild:CreateReport* permissions.
+      grantReportGroupPermissions: false,
+    });
+    const role = this.project.role as iam.IRole;
+
+    props.repository.grantPullPush(role);
+    props.cacheRepository.grantPullPush(role);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        // DescribeTaskDefinition supports no resource type or condition key (Service Authorization Reference).
+        actions: ["ecs:DescribeTaskDefinition"],
+        resources: ["*"],
+      }),
+    );
+
+    suppress(role, [
+      {
+        id: "AwsSolutions-IAM5",
+        reason:
+          "Resource * only where AWS allows nothing narrower: ecr:GetAuthorizationToken (registry login) and " +
+          "ecs:DescribeTaskDefinition have no resource-level permissions; pushes and pulls are limited to the " +
+          "service's own image and cache repositories.",
+        appliesTo: ["Resource::*"],
+      },
+      {
+        id: "AwsSolutions-IAM5",
+        reason:
+          "The streams of the project's own log group (/aws/codebuild/<project>:*), which CodeBuild creates per " +
+          "build; CodeBuild's standard logging grant.",
+        appliesTo: [
+          iamResourceFinding(
+            role,
+            `${stack.formatArn({
+              service: "logs",
+              resource: "log-group",
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              resourceName: `/aws/codebuild/${this.project.projectName}`,
+            })}:*`,
+          ),
+        ],
+      },
+    ]);
+    suppress(this.project, [
+      {
+        id: "AwsSolutions-CB4",
+        reason:
+          "The project writes no artifacts of its own: its output goes to the pipeline's artifact bucket (SSE-S3, " +
+          "private, TLS-only), and CodeBuild encrypts its working data with the AWS-managed key; a customer-managed " +
+          "key would add cost and key policy upkeep without narrowing who can read the artifacts.",
+      },
+    ]);
+  }
+}
+
+/** The variables buildspec.yml documents, for one service (CodeBuild itself sets AWS_REGION). */
+export function buildEnvironment(
+  props: Pick<
+    ServiceBuildProjectProps,
+    | "serviceName"
+    | "dockerfile"
+    | "repository"
+    | "cacheRepository"
+    | "taskFamily"
+    | "containerName"
+    | "containerPort"
+    | "hookFunctionName"
+  >,
+  account: string,
+): Record<string, string> {
+  return {
+    SERVICE_NAME: props.serviceName,
+    DOCKERFILE: props.dockerfile,
+    REPOSITORY_URI: props.repository.repositoryUri,
+    CACHE_REPOSITORY_URI: props.cacheRepository.repositoryUri,
+    TASK_FAMILY: props.taskFamily,
+    CONTAINER_NAME: props.containerName,
+    CONTAINER_PORT: String(props.containerPort),
+    AWS_ACCOUNT_ID: account,
+    ...(props.hookFunctionName ? { HOOK_AFTER_ALLOW_TEST_TRAFFIC: props.hookFunctionName } : {}),
+  };
+}

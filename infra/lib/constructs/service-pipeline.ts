@@ -1,0 +1,297 @@
+import { codePipelinePushFilters } from "@repo/pipeline-triggers";
+import { Stack } from "aws-cdk-lib";
+import type * as codebuild from "aws-cdk-lib/aws-codebuild";
+import type * as codecommit from "aws-cdk-lib/aws-codecommit";
+import type * as codedeploy from "aws-cdk-lib/aws-codedeploy";
+import * as codepipeline from "aws-cdk-lib/aws-codepipeline";
+import * as actions from "aws-cdk-lib/aws-codepipeline-actions";
+import * as notifications from "aws-cdk-lib/aws-codestarnotifications";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import type * as sns from "aws-cdk-lib/aws-sns";
+import { Construct, type IConstruct } from "constructs";
+import { iamResourceFinding, suppress } from "../nag.ts";
+import { SOURCE_ACTION_NAME } from "../service-names.ts";
+
+/** Where a pipeline reads the repository: CodeCommit, or a CodeConnections connection (GitHub, GitLab, Bitbucket). */
+export type PipelineSource =
+  | { type: "codecommit"; repository: codecommit.IRepository; branch: string }
+  | { type: "codeconnections"; connectionArn: string; owner: string; repo: string; branch: string };
+
+/** The placeholder create-new-task-def writes into taskdef.json, which the Deploy action fills from imageDetail.json. */
+export const IMAGE_PLACEHOLDER = "IMAGE1_NAME";
+/** The pipeline events the notification topic receives (the manual-approval one only when the stage exists). */
+export const NOTIFIED_EVENTS = [
+  codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
+  codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_SUCCEEDED,
+] as const;
+
+export interface ServicePipelineProps {
+  /** An explicit name (the CodeCommit router starts the pipeline by it). */
+  pipelineName: string;
+  source: PipelineSource;
+  /** The paths whose change starts this pipeline (V2 push filters for CodeConnections sources). */
+  triggerPaths: readonly string[];
+  /**
+   * The shared artifact bucket, imported into the pipeline's stack (s3.Bucket.fromBucketAttributes): grants then
+   * land on this stack's roles only, and never make the shared stack reference (or depend on) a service stack.
+   */
+  artifactBucket: s3.IBucket;
+  buildProject: codebuild.IProject;
+  deploymentGroup: codedeploy.IEcsDeploymentGroup;
+  /** Task definition family the Deploy action registers new revisions of. */
+  taskFamily: string;
+  /** The roles the task definition names (execution role, task role): the only roles the Deploy action may pass. */
+  taskRoles: readonly iam.IRole[];
+  manualApproval: boolean;
+  notificationTopic: sns.ITopic;
+}
+
+/**
+ * One service's pipeline: Source -> Build -> [Approve] -> Deploy (CodeDeploy ECS blue/green), CodePipeline V2 in
+ * QUEUED mode so two pushes never race one deployment, artifacts in the shared bucket.
+ *
+ * Starting it: a CodeConnections source starts it through V2 trigger file-path filters; a CodeCommit source never
+ * starts it by itself (trigger NONE, no per-pipeline event rule) — the shared push router does, for affected pushes.
+ */
+export class ServicePipeline extends Construct {
+  readonly pipeline: codepipeline.Pipeline;
+  readonly role: iam.Role;
+  /** The Deploy action's role: exactly what CodeDeployToECS needs, for this service only. */
+  readonly deployRole: iam.Role;
+  readonly sourceAction: codepipeline.IAction;
+  /** The Source action's role, for a connection source (CDK creates the CodeCommit one). */
+  readonly sourceRole?: iam.Role;
+  readonly notificationRule: notifications.INotificationRule;
+
+  constructor(scope: Construct, id: string, props: ServicePipelineProps) {
+    super(scope, id);
+    const source = new codepipeline.Artifact("Source");
+    const build = new codepipeline.Artifact("Build");
+
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("codepipeline.amazonaws.com"),
+      description: `${props.pipelineName} pipeline: artifacts, and assuming its actions' roles`,
+    });
+    this.pipeline = new codepipeline.Pipeline(this, "Pipeline", {
+      pipelineName: props.pipelineName,
+      pipelineType: codepipeline.PipelineType.V2,
+      executionMode: codepipeline.ExecutionMode.QUEUED,
+      artifactBucket: props.artifactBucket,
+      role: this.role,
+      crossAccountKeys: false,
+      restartExecutionOnUpdate: false,
+    });
+
+    this.sourceRole = props.source.type === "codeconnections" ? this.connectionRole(props.source) : undefined;
+    this.sourceAction = sourceAction(props.source, source, this.sourceRole);
+    this.pipeline.addStage({ stageName: "Source", actions: [this.sourceAction] });
+    if (props.source.type === "codeconnections") {
+      this.pipeline.addTrigger({
+        providerType: codepipeline.ProviderType.CODE_STAR_SOURCE_CONNECTION,
+        gitConfiguration: {
+          sourceAction: this.sourceAction,
+          pushFilter: codePipelinePushFilters(props.triggerPaths, props.source.branch),
+        },
+      });
+    }
+
+    this.pipeline.addStage({
+      stageName: "Build",
+      actions: [
+        new actions.CodeBuildAction({
+          actionName: "Build",
+          project: props.buildProject,
+          input: source,
+          outputs: [build],
+          variablesNamespace: "Build",
+        }),
+      ],
+    });
+
+    if (props.manualApproval) {
+      this.pipeline.addStage({
+        stageName: "Approval",
+        actions: [
+          new actions.ManualApprovalAction({
+            actionName: "Approve",
+            additionalInformation: `The image of ${props.pipelineName} is built and pushed; approve to start the blue/green deployment.`,
+          }),
+        ],
+      });
+    }
+
+    this.deployRole = new iam.Role(this, "DeployRole", {
+      assumedBy: new iam.ArnPrincipal(this.role.roleArn),
+      description: `${props.pipelineName} Deploy action: register the task definition, start the CodeDeploy deployment`,
+    });
+    this.grantDeploy(props);
+    this.pipeline.addStage({
+      stageName: "Deploy",
+      actions: [
+        new actions.CodeDeployEcsDeployAction({
+          actionName: "Deploy",
+          deploymentGroup: props.deploymentGroup,
+          taskDefinitionTemplateInput: build,
+          appSpecTemplateInput: build,
+          containerImageInputs: [{ input: build, taskDefinitionPlaceholder: IMAGE_PLACEHOLDER }],
+          // The action's own grants (ecs:RegisterTaskDefinition and iam:PassRole on *) are dropped in favour of
+          // grantDeploy's.
+          role: this.deployRole.withoutPolicyUpdates(),
+        }),
+      ],
+    });
+
+    this.acknowledgeArtifactGrants(props);
+
+    this.notificationRule = this.pipeline.notifyOn("Notifications", props.notificationTopic, {
+      notificationRuleName: `${props.pipelineName}-pipeline`,
+      detailType: notifications.DetailType.BASIC,
+      events: [
+        ...NOTIFIED_EVENTS,
+        ...(props.manualApproval ? [codepipeline.PipelineNotificationEvents.MANUAL_APPROVAL_NEEDED] : []),
+      ],
+    });
+  }
+
+  /**
+   * A connection Source action's role. CDK grants `codestar-connections:UseConnection` only, and IAM needs the
+   * action's prefix to match the connection ARN's (connections created since July 2024 are arn:aws:codeconnections).
+   */
+  private connectionRole(source: Extract<PipelineSource, { type: "codeconnections" }>): iam.Role {
+    const role = new iam.Role(this, "SourceRole", {
+      assumedBy: new iam.ArnPrincipal(this.role.roleArn),
+      description: "Source action: read the repository through the connection, write the Source artifact",
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [`${connectionServicePrefix(source.connectionArn)}:UseConnection`],
+        resources: [source.connectionArn],
+      }),
+    );
+    return role;
+  }
+
+  /**
+   * CDK's artifact grants (bucket.grantRead / grantReadWrite) use prefix wildcards (s3:GetObject*, s3:List*...) on
+   * the artifact bucket's objects: CodePipeline names artifact objects itself, so no narrower resource exists. They
+   * are acknowledged on each role that receives them, naming this bucket exactly.
+   */
+  private acknowledgeArtifactGrants(props: ServicePipelineProps): void {
+    const reason = (who: string) =>
+      `${who} reads${who.startsWith("the Deploy") ? "" : " and writes"} pipeline artifacts, whose object keys ` +
+      "CodePipeline generates: CDK's artifact grant (s3:GetObject*, s3:GetBucket*, s3:List*" +
+      `${who.startsWith("the Deploy") ? "" : ", s3:DeleteObject*, s3:Abort*"}) on the artifact bucket's objects only.`;
+    const findings = (scope: IConstruct, write: boolean) => [
+      "Action::s3:GetObject*",
+      "Action::s3:GetBucket*",
+      "Action::s3:List*",
+      ...(write ? ["Action::s3:DeleteObject*", "Action::s3:Abort*"] : []),
+      iamResourceFinding(scope, props.artifactBucket.arnForObjects("*")),
+    ];
+    suppress(this.role, [
+      { id: "AwsSolutions-IAM5", reason: reason("The pipeline"), appliesTo: findings(this.role, true) },
+    ]);
+    // The Source action's role: ours for a connection, else the one CDK creates inside the pipeline.
+    const sourceRole = this.sourceRole ?? this.pipeline;
+    suppress(sourceRole, [
+      { id: "AwsSolutions-IAM5", reason: reason("The Source action"), appliesTo: findings(sourceRole, true) },
+    ]);
+    const buildRole = props.buildProject.role;
+    if (buildRole) {
+      suppress(buildRole, [
+        { id: "AwsSolutions-IAM5", reason: reason("The Build project"), appliesTo: findings(buildRole, true) },
+      ]);
+    }
+    suppress(this.deployRole, [
+      { id: "AwsSolutions-IAM5", reason: reason("the Deploy action"), appliesTo: findings(this.deployRole, false) },
+      {
+        id: "AwsSolutions-IAM5",
+        reason:
+          "Every revision of this service's task definition family (task-definition/<family>:*): the Deploy action " +
+          "registers the next revision, whose number is not known in advance.",
+        appliesTo: [iamResourceFinding(this.deployRole, this.taskDefinitionArns(props.taskFamily))],
+      },
+    ]);
+  }
+
+  private taskDefinitionArns(family: string): string {
+    return Stack.of(this).formatArn({ service: "ecs", resource: "task-definition", resourceName: `${family}:*` });
+  }
+
+  /**
+   * What CodeDeployToECS does with the action's role, and no more: read the artifacts, register a revision of this
+   * family (tags included: create-new-task-def carries the family's tags over, and tagging on create needs
+   * ecs:TagResource), pass this task definition's two roles to ECS, and deploy through this deployment group.
+   */
+  private grantDeploy(props: ServicePipelineProps): void {
+    const group = props.deploymentGroup;
+    const taskDefinitions = this.taskDefinitionArns(props.taskFamily);
+    const statements = [
+      new iam.PolicyStatement({
+        actions: [
+          "codedeploy:GetApplication",
+          "codedeploy:GetApplicationRevision",
+          "codedeploy:RegisterApplicationRevision",
+        ],
+        resources: [group.application.applicationArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ["codedeploy:CreateDeployment", "codedeploy:GetDeployment"],
+        resources: [group.deploymentGroupArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ["codedeploy:GetDeploymentConfig"],
+        resources: [group.deploymentConfig.deploymentConfigArn],
+      }),
+      new iam.PolicyStatement({ actions: ["ecs:RegisterTaskDefinition"], resources: [taskDefinitions] }),
+      new iam.PolicyStatement({
+        actions: ["ecs:TagResource"],
+        resources: [taskDefinitions],
+        conditions: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
+      }),
+      new iam.PolicyStatement({
+        actions: ["iam:PassRole"],
+        resources: props.taskRoles.map((role) => role.roleArn),
+        conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      }),
+    ];
+    for (const statement of statements) this.deployRole.addToPrincipalPolicy(statement);
+    props.artifactBucket.grantRead(this.deployRole);
+  }
+}
+
+/** The IAM service prefix of a connection ARN: `codeconnections` or the older `codestar-connections`. */
+export function connectionServicePrefix(connectionArn: string): string {
+  const prefix = connectionArn.split(":")[2];
+  if (prefix !== "codeconnections" && prefix !== "codestar-connections") {
+    throw new Error(`${connectionArn} is not a CodeConnections connection ARN`);
+  }
+  return prefix;
+}
+
+function sourceAction(source: PipelineSource, output: codepipeline.Artifact, role?: iam.IRole): codepipeline.IAction {
+  if (source.type === "codecommit") {
+    return new actions.CodeCommitSourceAction({
+      actionName: SOURCE_ACTION_NAME,
+      repository: source.repository,
+      branch: source.branch,
+      output,
+      // The shared push router starts the pipeline for affected pushes only; EVENTS would add a rule per pipeline
+      // that starts it on every push.
+      trigger: actions.CodeCommitTrigger.NONE,
+    });
+  }
+  return new actions.CodeStarConnectionsSourceAction({
+    actionName: SOURCE_ACTION_NAME,
+    connectionArn: source.connectionArn,
+    owner: source.owner,
+    repo: source.repo,
+    branch: source.branch,
+    output,
+    role,
+    // DetectChanges off: pushes start the pipeline only through the V2 trigger's file-path filters (with it on, any
+    // push to the branch would start it too; CodePipeline sets it off for filtered triggers).
+    triggerOnPush: false,
+  });
+}

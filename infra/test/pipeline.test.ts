@@ -1,0 +1,688 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import {
+  codeCommitPushEventPattern,
+  codePipelinePushFilters,
+  routerEnvironment,
+  triggerPathsFor,
+  triggerPathsForAllServices,
+} from "@repo/pipeline-triggers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BUILD_CACHE_TAG } from "../lib/constructs/build-cache-repository.ts";
+import { bundleLambda, pushRouterEntry } from "../lib/lambda-bundle.ts";
+import { SOURCE_ACTION_NAME } from "../lib/service-names.ts";
+import { DUMMY_AWS_ENV, json, startEndpoint } from "./support/aws-endpoint.ts";
+import {
+  manifest,
+  onlyResource,
+  resourcesOfType,
+  type Scenario,
+  synthesize,
+  type TemplateJson,
+} from "./support/synth.ts";
+
+const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+const ACCOUNT = "000000000000";
+const REGION = "us-east-1";
+const ARTIFACT_BUCKET = `bluegreen-artifacts-${ACCOUNT}-${REGION}`;
+const CONNECTION_ARN = "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab";
+
+/** orders: plain; billing: manual approval, no test hook, depends on @repo/shared, which depends on @repo/util. */
+const MANIFESTS = [
+  manifest("orders", 3000),
+  manifest("billing", 3001, { deployment: { manualApproval: true, testTrafficHook: false } }),
+];
+const FILES = {
+  "apps/billing/package.json": JSON.stringify({
+    name: "@repo/billing",
+    dependencies: { "@repo/shared": "workspace:*", express: "5.3.0" },
+  }),
+  "packages/shared/package.json": JSON.stringify({
+    name: "@repo/shared",
+    dependencies: { "@repo/util": "workspace:^" },
+  }),
+  "packages/util/package.json": JSON.stringify({ name: "@repo/util" }),
+  "packages/unrelated/package.json": JSON.stringify({ name: "@repo/unrelated" }),
+  "buildspec.yml": "version: 0.2\n",
+  "README.md": "# not a build input\n",
+};
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+type Resource = TemplateJson["Resources"][string];
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of every IAM policy (standalone and inline) of a template, with the policy's logical id. */
+function statements(template: TemplateJson): (Statement & { policy: string; roles: string })[] {
+  return Object.entries(template.Resources).flatMap(([id, resource]) => {
+    const properties = resource.Properties ?? {};
+    const documents =
+      resource.Type === "AWS::IAM::Policy"
+        ? [properties.PolicyDocument]
+        : resource.Type === "AWS::IAM::Role"
+          ? ((properties.Policies as { PolicyDocument: unknown }[] | undefined) ?? []).map((p) => p.PolicyDocument)
+          : [];
+    return documents.flatMap((document) =>
+      (document as { Statement: Statement[] }).Statement.map((statement) => ({
+        ...statement,
+        policy: id,
+        roles: JSON.stringify(properties.Roles ?? id),
+      })),
+    );
+  });
+}
+
+function pipelineOf(template: TemplateJson) {
+  return onlyResource(template, "AWS::CodePipeline::Pipeline").properties as {
+    Name: string;
+    PipelineType: string;
+    ExecutionMode: string;
+    ArtifactStore: { Type: string; Location: unknown };
+    RoleArn: unknown;
+    Stages: {
+      Name: string;
+      Actions: {
+        Name: string;
+        ActionTypeId: Record<string, string>;
+        Configuration: Record<string, unknown>;
+        InputArtifacts?: { Name: string }[];
+        OutputArtifacts?: { Name: string }[];
+        RoleArn?: unknown;
+      }[];
+    }[];
+    Triggers?: unknown;
+  };
+}
+
+function environmentOf(template: TemplateJson): Record<string, unknown> {
+  const project = onlyResource(template, "AWS::CodeBuild::Project").properties as {
+    Environment: { EnvironmentVariables: { Name: string; Type: string; Value: unknown }[] };
+  };
+  return Object.fromEntries(project.Environment.EnvironmentVariables.map((v) => [v.Name, v.Value]));
+}
+
+/** A resource's properties by logical id; throws when the template has no such resource. */
+function propertiesOf(template: TemplateJson, logicalId: string): Record<string, unknown> {
+  const resource = template.Resources[logicalId];
+  if (!resource) throw new Error(`no resource ${logicalId}`);
+  return resource.Properties ?? {};
+}
+
+/** The logical id CDK gives the construct path `prefix` (the path's ids joined, then an 8-character hash). */
+const refTo = (template: TemplateJson, prefix: string) => {
+  const ids = Object.keys(template.Resources).filter((id) => new RegExp(`^${prefix}[0-9A-F]{8}$`).test(id));
+  if (ids.length !== 1) throw new Error(`expected one resource named ${prefix}*, found ${ids.join(", ")}`);
+  return ids[0] as string;
+};
+
+/** The ECR repository URI CloudFormation renders for a repository logical id. */
+const repositoryUri = (logicalId: string) => ({
+  "Fn::Join": [
+    "",
+    [
+      { "Fn::Select": [4, { "Fn::Split": [":", { "Fn::GetAtt": [logicalId, "Arn"] }] }] },
+      ".dkr.ecr.",
+      { "Fn::Select": [3, { "Fn::Split": [":", { "Fn::GetAtt": [logicalId, "Arn"] }] }] },
+      ".",
+      { Ref: "AWS::URLSuffix" },
+      "/",
+      { Ref: logicalId },
+    ],
+  ],
+});
+
+describe("trigger paths, from the workspace graph at synth time", () => {
+  it("lists the sample service's folder, its workspace packages and the root build inputs", () => {
+    expect(triggerPathsFor(REPO_ROOT, "apps/sample-service")).toEqual([
+      ".dockerignore",
+      "apps/sample-service/",
+      "appspec.yaml",
+      "buildspec.yml",
+      "package.json",
+      "packages/create-new-task-def/",
+      "packages/service-manifest/",
+      "packages/tsconfig/",
+      "pnpm-lock.yaml",
+      "pnpm-workspace.yaml",
+      "taskdef.template.json",
+      "turbo.json",
+    ]);
+  });
+
+  it("follows a service's shared package transitively, and leaves other packages and services out", () => {
+    const s = synthesize({ manifests: MANIFESTS, files: FILES });
+    const byService = Object.fromEntries(triggerPathsForAllServices(s.repoRoot).map((e) => [e.service, e.paths]));
+    const root = ["buildspec.yml", "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml"];
+    expect(byService.billing).toEqual([
+      "apps/billing/",
+      ...root.slice(0, 2),
+      "packages/shared/",
+      "packages/util/",
+      ...root.slice(2),
+    ]);
+    expect(byService.orders).toEqual(["apps/orders/", ...root]);
+    // What the stacks were built with is exactly that list.
+    const billing = s.infra.services.find((stack) => stack.service.manifest.name === "billing");
+    expect(billing?.targets.triggerPaths).toEqual(byService.billing);
+  });
+});
+
+describe("one pipeline per service, CodeCommit source (the default)", () => {
+  let s: Scenario;
+  beforeAll(() => {
+    s = synthesize({ manifests: MANIFESTS, files: FILES, config: { notificationEmail: "ops@example.com" } });
+  });
+
+  it("is a V2 pipeline in QUEUED mode with an explicit name, keeping artifacts in the shared bucket", () => {
+    const shared = s.json("bluegreen-shared");
+    const bucket = Object.entries(resourcesOfType(shared, "AWS::S3::Bucket")).find(([id]) =>
+      id.includes("ArtifactBucket"),
+    )?.[1];
+    expect(bucket?.Properties?.BucketName).toBe(ARTIFACT_BUCKET);
+    for (const name of ["orders", "billing"]) {
+      expect(pipelineOf(s.json(`bluegreen-${name}`))).toMatchObject({
+        Name: `bluegreen-${name}`,
+        PipelineType: "V2",
+        ExecutionMode: "QUEUED",
+        ArtifactStore: { Type: "S3", Location: ARTIFACT_BUCKET },
+      });
+    }
+  });
+
+  it("runs Source -> Build -> Deploy, with an Approval stage only where the manifest asks for one", () => {
+    expect(pipelineOf(s.json("bluegreen-orders")).Stages.map((stage) => stage.Name)).toEqual([
+      "Source",
+      "Build",
+      "Deploy",
+    ]);
+    const billing = pipelineOf(s.json("bluegreen-billing"));
+    expect(billing.Stages.map((stage) => stage.Name)).toEqual(["Source", "Build", "Approval", "Deploy"]);
+    expect(billing.Stages[2]?.Actions).toEqual([
+      expect.objectContaining({
+        Name: "Approve",
+        ActionTypeId: { Category: "Approval", Owner: "AWS", Provider: "Manual", Version: "1" },
+      }),
+    ]);
+  });
+
+  it("reads CodeCommit without a trigger of its own (the push router starts it), and no per-pipeline event rule", () => {
+    for (const name of ["orders", "billing"]) {
+      const template = s.json(`bluegreen-${name}`);
+      const [source] = pipelineOf(template).Stages[0]?.Actions ?? [];
+      expect(source).toMatchObject({
+        Name: SOURCE_ACTION_NAME,
+        ActionTypeId: { Category: "Source", Owner: "AWS", Provider: "CodeCommit", Version: "1" },
+        Configuration: { RepositoryName: "bluegreen", BranchName: "main", PollForSourceChanges: false },
+        OutputArtifacts: [{ Name: "Source" }],
+      });
+      expect(pipelineOf(template).Triggers).toBeUndefined();
+      expect(resourcesOfType(template, "AWS::Events::Rule")).toEqual({});
+    }
+  });
+
+  it("builds with CodeBuild from Source into the Build artifact, and deploys it with CodeDeployToECS", () => {
+    const template = s.json("bluegreen-orders");
+    const [, build, deploy] = pipelineOf(template).Stages;
+    expect(build?.Actions).toEqual([
+      expect.objectContaining({
+        Name: "Build",
+        ActionTypeId: { Category: "Build", Owner: "AWS", Provider: "CodeBuild", Version: "1" },
+        Configuration: { ProjectName: { Ref: refTo(template, "BuildProject") } },
+        InputArtifacts: [{ Name: "Source" }],
+        OutputArtifacts: [{ Name: "Build" }],
+      }),
+    ]);
+    expect(deploy?.Actions).toEqual([
+      expect.objectContaining({
+        Name: "Deploy",
+        ActionTypeId: { Category: "Deploy", Owner: "AWS", Provider: "CodeDeployToECS", Version: "1" },
+        Configuration: {
+          ApplicationName: { Ref: refTo(template, "BlueGreenApplication") },
+          DeploymentGroupName: { Ref: refTo(template, "BlueGreenDeploymentGroup") },
+          TaskDefinitionTemplateArtifact: "Build",
+          TaskDefinitionTemplatePath: "taskdef.json",
+          AppSpecTemplateArtifact: "Build",
+          AppSpecTemplatePath: "appspec.yaml",
+          Image1ArtifactName: "Build",
+          Image1ContainerName: "IMAGE1_NAME",
+        },
+        InputArtifacts: [{ Name: "Build" }],
+        RoleArn: { "Fn::GetAtt": [refTo(template, "PipelineDeployRole"), "Arn"] },
+      }),
+    ]);
+  });
+
+  it("gives each service a privileged CodeBuild project running the root buildspec.yml with exactly its variables", () => {
+    const orders = s.json("bluegreen-orders");
+    expect(onlyResource(orders, "AWS::CodeBuild::Project").properties).toMatchObject({
+      Name: "bluegreen-orders",
+      Source: { Type: "CODEPIPELINE", BuildSpec: "buildspec.yml" },
+      Artifacts: { Type: "CODEPIPELINE" },
+      Environment: {
+        Type: "LINUX_CONTAINER",
+        Image: "aws/codebuild/standard:7.0",
+        ComputeType: "BUILD_GENERAL1_MEDIUM",
+        PrivilegedMode: true,
+      },
+      LogsConfig: { CloudWatchLogs: { Status: "ENABLED", GroupName: { Ref: refTo(orders, "BuildLogs") } } },
+    });
+    expect(orders.Resources[refTo(orders, "BuildLogs")]?.Properties).toMatchObject({
+      LogGroupName: "/aws/codebuild/bluegreen-orders",
+      RetentionInDays: 30,
+    });
+    expect(environmentOf(orders)).toEqual({
+      SERVICE_NAME: "orders",
+      DOCKERFILE: "apps/orders/Dockerfile",
+      REPOSITORY_URI: repositoryUri(refTo(orders, "ImageRepository")),
+      CACHE_REPOSITORY_URI: repositoryUri(refTo(orders, "BuildCacheRepository")),
+      TASK_FAMILY: "bluegreen-orders",
+      CONTAINER_NAME: "orders",
+      CONTAINER_PORT: "3000",
+      AWS_ACCOUNT_ID: ACCOUNT,
+      HOOK_AFTER_ALLOW_TEST_TRAFFIC: { Ref: refTo(orders, "BlueGreenTestTrafficHookFunction") },
+    });
+    // No test-traffic hook: no HOOK_AFTER_ALLOW_TEST_TRAFFIC.
+    expect(Object.keys(environmentOf(s.json("bluegreen-billing")))).toEqual([
+      "SERVICE_NAME",
+      "DOCKERFILE",
+      "REPOSITORY_URI",
+      "CACHE_REPOSITORY_URI",
+      "TASK_FAMILY",
+      "CONTAINER_NAME",
+      "CONTAINER_PORT",
+      "AWS_ACCOUNT_ID",
+    ]);
+  });
+
+  it("keeps the BuildKit cache in its own mutable repository whose overwritten manifests expire", () => {
+    const template = s.json("bluegreen-orders");
+    const cache = template.Resources[refTo(template, "BuildCacheRepository")] as Resource & { DeletionPolicy?: string };
+    expect(cache.Properties).toMatchObject({ ImageTagMutability: "MUTABLE", EmptyOnDelete: true });
+    const rules = JSON.parse(
+      (
+        propertiesOf(template, refTo(template, "BuildCacheRepository")).LifecyclePolicy as {
+          LifecyclePolicyText: string;
+        }
+      ).LifecyclePolicyText,
+    ).rules;
+    expect(rules).toEqual([
+      expect.objectContaining({
+        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countNumber: 1, countUnit: "days" },
+        action: { type: "expire" },
+      }),
+    ]);
+    const images = template.Resources[refTo(template, "ImageRepository")];
+    expect(images?.Properties?.ImageTagMutability).toBe("IMMUTABLE");
+    // The buildspec writes the cache there, under the tag the lifecycle rule is written for.
+    const buildspec = readFileSync(path.join(REPO_ROOT, "buildspec.yml"), "utf8");
+    expect(buildspec).toContain(`export CACHE_REF="$CACHE_REPOSITORY_URI:${BUILD_CACHE_TAG}"`);
+    expect(buildspec).not.toContain("$REPOSITORY_URI:buildcache");
+  });
+
+  it("lets the build push and pull its own two repositories, read task definitions and write its own logs", () => {
+    const template = s.json("bluegreen-orders");
+    const role = refTo(template, "BuildProjectRole");
+    const own = statements(template).filter((st) => st.roles.includes(role));
+    const ecr = own.filter((st) =>
+      list(st.Action).some((a) => a.startsWith("ecr:") && a !== "ecr:GetAuthorizationToken"),
+    );
+    expect(ecr).toHaveLength(1);
+    expect(list(ecr[0]?.Action).sort()).toEqual([
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart",
+    ]);
+    expect(list(ecr[0]?.Resource)).toEqual(
+      expect.arrayContaining([
+        { "Fn::GetAtt": [refTo(template, "ImageRepository"), "Arn"] },
+        { "Fn::GetAtt": [refTo(template, "BuildCacheRepository"), "Arn"] },
+      ]),
+    );
+    expect(list(ecr[0]?.Resource)).toHaveLength(2);
+    const star = own.filter((st) => JSON.stringify(st.Resource) === '"*"');
+    expect(star.flatMap((st) => list(st.Action)).sort()).toEqual([
+      "ecr:GetAuthorizationToken",
+      "ecs:DescribeTaskDefinition",
+    ]);
+    const logs = own.filter((st) => list(st.Action).some((a) => a.startsWith("logs:")));
+    for (const st of logs) expect(JSON.stringify(st.Resource)).toMatch(/BuildLogs|\/aws\/codebuild\//);
+    const s3 = own.filter((st) => list(st.Action).some((a) => a.startsWith("s3:")));
+    expect(s3.map((st) => st.Resource)).toEqual([
+      [`arn:aws:s3:::${ARTIFACT_BUCKET}`, `arn:aws:s3:::${ARTIFACT_BUCKET}/*`],
+    ]);
+    // Nothing else: no report groups, no other service.
+    expect(own.flatMap((st) => list(st.Action)).filter((a) => !/^(ecr|ecs|logs|s3):/.test(a))).toEqual([]);
+  });
+
+  it("lets the Deploy action register its own family only, pass only its task's two roles, and use its group", () => {
+    const template = s.json("bluegreen-orders");
+    const role = refTo(template, "PipelineDeployRole");
+    const own = statements(template).filter((st) => st.roles.includes(role));
+    const byAction = (action: string) => own.filter((st) => list(st.Action).includes(action));
+    const family = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/bluegreen-orders:*`;
+    expect(byAction("ecs:RegisterTaskDefinition")).toEqual([expect.objectContaining({ Resource: family })]);
+    expect(byAction("ecs:TagResource")).toEqual([
+      expect.objectContaining({
+        Resource: family,
+        Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
+      }),
+    ]);
+    expect(byAction("iam:PassRole")).toEqual([
+      expect.objectContaining({
+        Resource: [
+          { "Fn::GetAtt": [refTo(template, "TaskTaskDefinitionExecutionRole"), "Arn"] },
+          { "Fn::GetAtt": [refTo(template, "TaskTaskDefinitionTaskRole"), "Arn"] },
+        ],
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      }),
+    ]);
+    expect(JSON.stringify(byAction("codedeploy:CreateDeployment")[0]?.Resource)).toContain("deploymentgroup:");
+    // The role trusts this pipeline's role only.
+    const trust = (propertiesOf(template, role).AssumeRolePolicyDocument as { Statement: unknown[] }).Statement;
+    expect(trust).toEqual([
+      {
+        Action: "sts:AssumeRole",
+        Effect: "Allow",
+        Principal: { AWS: { "Fn::GetAtt": [refTo(template, "PipelineRole"), "Arn"] } },
+      },
+    ]);
+  });
+
+  it("grants no '*' action anywhere, and Resource '*' only where AWS allows nothing narrower", () => {
+    for (const stack of ["bluegreen-shared", "bluegreen-orders", "bluegreen-billing"]) {
+      const all = statements(s.json(stack));
+      expect(all.length).toBeGreaterThan(3);
+      const actions = all.flatMap((st) => list(st.Action));
+      expect(actions.filter((a) => a === "*" || a.endsWith(":*"))).toEqual([]);
+      const starActions = all
+        .filter((st) => list(st.Resource as string).includes("*"))
+        .flatMap((st) => list(st.Action));
+      expect(new Set(starActions).size === 0 || [...new Set(starActions)].every((a) => STAR_ONLY.has(a))).toBe(true);
+    }
+  });
+
+  it("routes CodeCommit pushes through one EventBridge rule to the router, configured with every pipeline", () => {
+    const shared = s.json("bluegreen-shared");
+    const repository = refTo(shared, "SourceRepository");
+    expect(shared.Resources[repository]).toMatchObject({
+      Type: "AWS::CodeCommit::Repository",
+      Properties: { RepositoryName: "bluegreen" },
+      DeletionPolicy: "Retain",
+    });
+    const rule = onlyResource(shared, "AWS::Events::Rule").properties as {
+      EventPattern: Record<string, unknown>;
+      Targets: { Arn: unknown; RetryPolicy: unknown }[];
+    };
+    const pattern = codeCommitPushEventPattern("REPOSITORY_ARN", "main");
+    expect(rule.EventPattern).toEqual({
+      source: pattern.source,
+      "detail-type": pattern.detailType,
+      resources: [{ "Fn::GetAtt": [repository, "Arn"] }],
+      detail: pattern.detail,
+    });
+    const router = refTo(shared, "PushRouterFunction");
+    expect(rule.Targets).toEqual([expect.objectContaining({ Arn: { "Fn::GetAtt": [router, "Arn"] } })]);
+    const fn = shared.Resources[router]?.Properties as Record<string, unknown>;
+    expect(fn).toMatchObject({
+      FunctionName: "bluegreen-push-router",
+      Handler: "index.handler",
+      Runtime: "nodejs24.x",
+    });
+    expect((fn.Environment as { Variables: unknown }).Variables).toEqual(
+      routerEnvironment({
+        repositoryName: "bluegreen",
+        branch: "main",
+        sourceActionName: SOURCE_ACTION_NAME,
+        pipelines: Object.fromEntries(
+          triggerPathsForAllServices(s.repoRoot).map((e) => [`bluegreen-${e.service}`, e.paths]),
+        ),
+      }),
+    );
+  });
+
+  it("works as bundled: with the function's environment, a push to a shared package starts only its service", async () => {
+    const shared = s.json("bluegreen-shared");
+    const variables = (
+      propertiesOf(shared, refTo(shared, "PushRouterFunction")).Environment as {
+        Variables: Record<string, string>;
+      }
+    ).Variables;
+    const [OLD, NEW] = ["1".repeat(40), "2".repeat(40)];
+    const aws = await startEndpoint((call) =>
+      call.operation === "CodeCommit_20150413.GetDifferences"
+        ? json(200, {
+            differences: [
+              { afterBlob: { blobId: "b", path: "packages/util/src/index.ts", mode: "100644" }, changeType: "A" },
+              { afterBlob: { blobId: "c", path: "README.md", mode: "100644" }, changeType: "M" },
+            ],
+          })
+        : json(200, { pipelineExecutionId: "exec-1" }),
+    );
+    const saved = { ...process.env };
+    Object.assign(process.env, DUMMY_AWS_ENV, variables, {
+      AWS_ENDPOINT_URL_CODECOMMIT: aws.url,
+      AWS_ENDPOINT_URL_CODEPIPELINE: aws.url,
+      AWS_MAX_ATTEMPTS: "1",
+    });
+    try {
+      const bundle = `${bundleLambda("push-router", pushRouterEntry())}/index.js`;
+      const { handler } = createRequire(import.meta.url)(bundle) as {
+        handler: (event: unknown) => Promise<{ started: string[] }>;
+      };
+      const result = await handler({
+        source: "aws.codecommit",
+        "detail-type": "CodeCommit Repository State Change",
+        resources: [`arn:aws:codecommit:${REGION}:${ACCOUNT}:bluegreen`],
+        detail: {
+          event: "referenceUpdated",
+          repositoryName: "bluegreen",
+          referenceType: "branch",
+          referenceName: "main",
+          commitId: NEW,
+          oldCommitId: OLD,
+        },
+      });
+      expect(result.started).toEqual(["bluegreen-billing"]);
+      const starts = aws.calls.filter((c) => c.operation === "CodePipeline_20150709.StartPipelineExecution");
+      expect(starts.map((c) => JSON.parse(c.body))).toEqual([
+        expect.objectContaining({
+          name: "bluegreen-billing",
+          sourceRevisions: [{ actionName: SOURCE_ACTION_NAME, revisionType: "COMMIT_ID", revisionValue: NEW }],
+        }),
+      ]);
+    } finally {
+      process.env = saved;
+      await aws.close();
+    }
+  });
+
+  it("lets the router read the repository's differences and start exactly the service pipelines", () => {
+    const shared = s.json("bluegreen-shared");
+    const own = statements(shared).filter((st) => st.roles.includes(refTo(shared, "PushRouterRole")));
+    expect(own.map((st) => st.Action)).toEqual([
+      "codecommit:GetDifferences",
+      "codepipeline:StartPipelineExecution",
+      ["logs:CreateLogStream", "logs:PutLogEvents"],
+    ]);
+    expect(own[0]?.Resource).toEqual({ "Fn::GetAtt": [refTo(shared, "SourceRepository"), "Arn"] });
+    expect(own[1]?.Resource).toEqual([
+      `arn:aws:codepipeline:${REGION}:${ACCOUNT}:bluegreen-billing`,
+      `arn:aws:codepipeline:${REGION}:${ACCOUNT}:bluegreen-orders`,
+    ]);
+  });
+
+  it("notifies an encrypted topic of failed and succeeded executions (and approvals needed), e-mail subscribed", () => {
+    const shared = s.json("bluegreen-shared");
+    const topicId = refTo(shared, "PipelineNotificationsTopic");
+    const keyId = refTo(shared, "PipelineNotificationsKey");
+    expect(shared.Resources[topicId]?.Properties).toMatchObject({
+      TopicName: "bluegreen-pipelines",
+      KmsMasterKeyId: { "Fn::GetAtt": [keyId, "Arn"] },
+    });
+    expect(shared.Resources[keyId]?.Properties).toMatchObject({ EnableKeyRotation: true });
+    const publishers = ["codestar-notifications.amazonaws.com", "events.amazonaws.com"];
+    const keyStatements = (propertiesOf(shared, keyId).KeyPolicy as { Statement: Statement[] }).Statement;
+    expect(keyStatements).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: publishers },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+      }),
+    );
+    const topicPolicy = shared.Resources[refTo(shared, "PipelineNotificationsTopicPolicy")]?.Properties as {
+      PolicyDocument: { Statement: Statement[] };
+      Topics: unknown;
+    };
+    expect(topicPolicy.Topics).toEqual([{ Ref: topicId }]);
+    expect(topicPolicy.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: "Allow", Principal: { Service: publishers }, Action: "sns:Publish" }),
+    );
+    const subscriptions = Object.values(resourcesOfType(shared, "AWS::SNS::Subscription")).map((x) => x.Properties);
+    expect(subscriptions).toContainEqual(
+      expect.objectContaining({ Protocol: "email", Endpoint: "ops@example.com", TopicArn: { Ref: topicId } }),
+    );
+
+    const events = (name: string) => {
+      const rule = onlyResource(s.json(`bluegreen-${name}`), "AWS::CodeStarNotifications::NotificationRule")
+        .properties as { EventTypeIds: string[]; Targets: { TargetType: string; TargetAddress: unknown }[] };
+      expect(rule.Targets).toEqual([{ TargetType: "SNS", TargetAddress: expect.anything() }]);
+      expect(JSON.stringify(rule.Targets[0]?.TargetAddress)).toContain("PipelineNotificationsTopic");
+      return rule.EventTypeIds;
+    };
+    expect(events("orders")).toEqual([
+      "codepipeline-pipeline-pipeline-execution-failed",
+      "codepipeline-pipeline-pipeline-execution-succeeded",
+    ]);
+    expect(events("billing")).toEqual([
+      "codepipeline-pipeline-pipeline-execution-failed",
+      "codepipeline-pipeline-pipeline-execution-succeeded",
+      "codepipeline-pipeline-manual-approval-needed",
+    ]);
+  });
+
+  it("deploys the shared stack first: every service stack depends on it, it on none, services not on each other", () => {
+    const dependencies = (name: string) => s.assembly.getStackByName(name).dependencies.map((d) => d.id);
+    expect(dependencies("bluegreen-shared").filter((id) => !id.endsWith(".assets"))).toEqual([]);
+    for (const name of ["orders", "billing"]) {
+      expect(dependencies(`bluegreen-${name}`).filter((id) => !id.endsWith(".assets"))).toEqual(["bluegreen-shared"]);
+    }
+  });
+
+  it("outputs the pipeline, build project and cache repository, and exposes them as typed targets", () => {
+    const outputs = s.json("bluegreen-orders").Outputs ?? {};
+    expect(outputs.PipelineName?.Value).toBe("bluegreen-orders");
+    expect(outputs.BuildProjectName).toBeDefined();
+    expect(outputs.CacheRepositoryUri).toBeDefined();
+    const stack = s.infra.services.find((x) => x.service.manifest.name === "orders");
+    expect(stack?.targets.pipelineName).toBe("bluegreen-orders");
+    expect(s.json("bluegreen-shared").Outputs?.PushRouterFunctionName).toBeDefined();
+  });
+});
+
+/** Actions that may name Resource "*": AWS offers no resource-level permission for them. */
+const STAR_ONLY = new Set(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition"]);
+
+describe("one pipeline per service, CodeConnections source (GitHub, GitLab, Bitbucket)", () => {
+  let s: Scenario;
+  beforeAll(() => {
+    s = synthesize({
+      manifests: MANIFESTS,
+      files: FILES,
+      config: {
+        buildComputeType: "large",
+        source: {
+          type: "codeconnections",
+          connectionArn: CONNECTION_ARN,
+          owner: "acme",
+          repo: "shop",
+          branch: "release",
+        },
+      },
+    });
+  });
+
+  it("reads the repository through the connection on the configured branch", () => {
+    const template = s.json("bluegreen-orders");
+    const [source] = pipelineOf(template).Stages[0]?.Actions ?? [];
+    expect(source).toMatchObject({
+      Name: SOURCE_ACTION_NAME,
+      ActionTypeId: { Category: "Source", Owner: "AWS", Provider: "CodeStarSourceConnection", Version: "1" },
+      Configuration: {
+        ConnectionArn: CONNECTION_ARN,
+        FullRepositoryId: "acme/shop",
+        BranchName: "release",
+        // Only the trigger's filters start it, not every push to the branch.
+        DetectChanges: false,
+      },
+    });
+    // A codeconnections ARN needs the codeconnections action (IAM matches the prefix); CDK adds the older one.
+    const useConnection = statements(template).filter((st) =>
+      list(st.Action).some((a) => a.endsWith(":UseConnection")),
+    );
+    expect(useConnection.flatMap((st) => list(st.Action)).sort()).toEqual([
+      "codeconnections:UseConnection",
+      "codestar-connections:UseConnection",
+    ]);
+    expect(new Set(useConnection.flatMap((st) => list(st.Resource)))).toEqual(new Set([CONNECTION_ARN]));
+    expect(new Set(useConnection.map((st) => st.roles))).toEqual(
+      new Set([JSON.stringify([{ Ref: refTo(template, "PipelineSourceRole") }])]),
+    );
+  });
+
+  it("starts each pipeline through V2 trigger file-path filters: its own trigger paths, on the branch", () => {
+    for (const name of ["orders", "billing"]) {
+      const paths = triggerPathsFor(s.repoRoot, `apps/${name}`);
+      const filters = codePipelinePushFilters(paths, "release");
+      expect(pipelineOf(s.json(`bluegreen-${name}`)).Triggers).toEqual([
+        {
+          ProviderType: "CodeStarSourceConnection",
+          GitConfiguration: {
+            SourceActionName: SOURCE_ACTION_NAME,
+            Push: filters.map((filter) => ({
+              Branches: { Includes: filter.branchesIncludes },
+              FilePaths: { Includes: filter.filePathsIncludes },
+            })),
+          },
+        },
+      ]);
+    }
+    // billing's filters name its shared packages, orders' do not.
+    const billing = JSON.stringify(pipelineOf(s.json("bluegreen-billing")).Triggers);
+    expect(billing).toContain("packages/shared/**");
+    expect(billing).toContain("packages/util/**");
+    expect(JSON.stringify(pipelineOf(s.json("bluegreen-orders")).Triggers)).not.toContain("packages/");
+  });
+
+  it("creates no CodeCommit repository, router or event rule, and builds on the configured compute size", () => {
+    const shared = s.json("bluegreen-shared");
+    for (const type of ["AWS::CodeCommit::Repository", "AWS::Events::Rule"]) {
+      expect(resourcesOfType(shared, type)).toEqual({});
+    }
+    expect(Object.keys(resourcesOfType(shared, "AWS::Lambda::Function")).filter((id) => id.includes("Router"))).toEqual(
+      [],
+    );
+    expect(onlyResource(s.json("bluegreen-orders"), "AWS::CodeBuild::Project").properties).toMatchObject({
+      Environment: { ComputeType: "BUILD_GENERAL1_LARGE" },
+    });
+  });
+});
+
+describe("an existing CodeCommit repository", () => {
+  it("is referenced by name, not created, and the router's rule names its ARN", () => {
+    const s = synthesize({
+      manifests: [manifest("orders", 3000)],
+      config: { source: { type: "codecommit", repositoryName: "legacy-mono", createRepository: false } },
+    });
+    const shared = s.json("bluegreen-shared");
+    expect(resourcesOfType(shared, "AWS::CodeCommit::Repository")).toEqual({});
+    const rule = onlyResource(shared, "AWS::Events::Rule").properties as { EventPattern: { resources: unknown } };
+    expect(rule.EventPattern.resources).toEqual([`arn:aws:codecommit:${REGION}:${ACCOUNT}:legacy-mono`]);
+    const [source] = pipelineOf(s.json("bluegreen-orders")).Stages[0]?.Actions ?? [];
+    expect(source?.Configuration).toMatchObject({ RepositoryName: "legacy-mono" });
+  });
+});
