@@ -1,0 +1,79 @@
+import type { NodePlopAPI } from "node-plop";
+import { renderPackage } from "../package/render.ts";
+import {
+  DEFAULT_DESCRIPTION,
+  descriptionProblem,
+  type PackageAnswers,
+  type PackageSettings,
+  packageNameProblem,
+  resolvePackageSettings,
+} from "../package/settings.ts";
+import { installAction } from "../plop/install-action.ts";
+import { asValidation } from "../plop/interactive.ts";
+import { commandRows, nextStepsAction } from "../plop/next-steps.ts";
+import { formatFiles } from "../workspace/format.ts";
+import { installSkipped } from "../workspace/install.ts";
+import { createFolder, removeFolder } from "../workspace/new-folder.ts";
+
+export const CREATE_PACKAGE_ACTION = "create-package";
+
+interface Run {
+  settings?: PackageSettings;
+}
+
+/** `pnpm plop package [name] [description]` */
+export function registerPackageGenerator(plop: NodePlopAPI, root: string, interactive: boolean): void {
+  plop.setHelper("json", (value: unknown) => JSON.stringify(value));
+
+  plop.setActionType(CREATE_PACKAGE_ACTION, async (answers, config) => {
+    const run = (config as unknown as { run: Run }).run;
+    const settings = resolvePackageSettings(answers as PackageAnswers, root);
+    const files = renderPackage(settings, (template, data) => plop.renderString(template, data));
+    createFolder(root, `packages/${settings.name}`, files, (staging) => formatFiles(root, [staging]));
+    run.settings = settings;
+    return `packages/${settings.name}/ (${settings.packageName}):\n${files.map((file) => `      ${file.path}`).join("\n")}`;
+  });
+
+  plop.setGenerator("package", {
+    description: "a shared internal package in packages/<name> that services can depend on",
+    prompts: [
+      {
+        type: "input",
+        name: "name",
+        message: "Package name (lowercase kebab-case; the folder under packages/)",
+        when: interactive,
+        validate: (value: string) => asValidation(packageNameProblem(value, root)),
+      },
+      {
+        type: "input",
+        name: "description",
+        message: "One-line description",
+        when: interactive,
+        default: DEFAULT_DESCRIPTION,
+        validate: (value: string) => asValidation(descriptionProblem(value)),
+      },
+    ],
+    actions: () => {
+      const run: Run = {};
+      return [
+        { type: CREATE_PACKAGE_ACTION, run },
+        installAction(root, () => {
+          removeFolder(root, `packages/${run.settings?.name}`);
+          return `removed packages/${run.settings?.name}`;
+        }),
+        nextStepsAction(() => {
+          const { name, packageName } = run.settings as PackageSettings;
+          return [
+            "Next:",
+            ...commandRows([
+              ...(installSkipped() ? [["pnpm install", "link the new package (skipped)"] as const] : []),
+              [`pnpm --filter ${packageName} test`, "its tests"],
+              [`"${packageName}": "workspace:*"`, "add to a service's dependencies, then pnpm install"],
+              [`git add packages/${name} pnpm-lock.yaml`, "then commit and push"],
+            ]),
+          ];
+        }),
+      ];
+    },
+  });
+}

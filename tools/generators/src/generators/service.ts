@@ -1,0 +1,131 @@
+import { discoverServices } from "@repo/service-manifest";
+import type { NodePlopAPI } from "node-plop";
+import { installAction } from "../plop/install-action.ts";
+import { asValidation, listBypass, withBypass } from "../plop/interactive.ts";
+import { commandRows, nextStepsAction, projectName } from "../plop/next-steps.ts";
+import { deriveService, readTemplateFiles } from "../service/derive.ts";
+import {
+  healthCheckPathProblem,
+  nameProblem,
+  nextFreePort,
+  portProblem,
+  resolveServiceSettings,
+  type ServiceAnswers,
+  type ServiceSettings,
+  servicePackageName,
+  sizeChoices,
+  sizeProblem,
+  sizeValue,
+  strategyChoices,
+  strategyProblem,
+  TEMPLATE_DIR,
+  templateManifest,
+} from "../service/settings.ts";
+import { formatFiles } from "../workspace/format.ts";
+import { installSkipped } from "../workspace/install.ts";
+import { createFolder, removeFolder } from "../workspace/new-folder.ts";
+
+export const CREATE_SERVICE_ACTION = "create-service";
+
+interface Run {
+  settings?: ServiceSettings;
+}
+
+/** `pnpm plop service [name] [port] [healthCheckPath] [size] [deployment]` */
+export function registerServiceGenerator(plop: NodePlopAPI, root: string, interactive: boolean): void {
+  plop.setActionType(CREATE_SERVICE_ACTION, async (answers, config) => {
+    const run = (config as unknown as { run: Run }).run;
+    const settings = resolveServiceSettings(answers as ServiceAnswers, root);
+    const files = deriveService(readTemplateFiles(root), templateManifest(root), settings);
+    createFolder(root, `apps/${settings.name}`, files, (staging) => formatFiles(root, [staging]));
+    run.settings = settings;
+    const list = files.map((file) => `      ${file.path}`).join("\n");
+    return `apps/${settings.name}/ (${files.length} files from ${TEMPLATE_DIR}):\n${list}`;
+  });
+
+  plop.setGenerator("service", {
+    description: `a new service in apps/<name>, derived from ${TEMPLATE_DIR}`,
+    prompts: [
+      {
+        type: "input",
+        name: "name",
+        message: "Service name (lowercase kebab-case; the folder, the package and its AWS resources' prefix)",
+        when: interactive,
+        validate: (value: string) => asValidation(nameProblem(value, root)),
+      },
+      {
+        type: "input",
+        name: "port",
+        message: "Container port (each service has its own, so all can run locally at once)",
+        when: interactive,
+        default: () => String(nextFreePort(discoverServices(root), templateManifest(root).port)),
+        validate: (value: string) => asValidation(portProblem(value, root)),
+      },
+      {
+        type: "input",
+        name: "healthCheckPath",
+        message: "Health check path (the load balancer probes it; the app answers it)",
+        when: interactive,
+        default: () => templateManifest(root).healthCheckPath,
+        validate: (value: string) => asValidation(healthCheckPathProblem(value)),
+      },
+      withBypass(
+        {
+          type: "list",
+          name: "size",
+          message: "Task size",
+          when: interactive,
+          choices: sizeChoices(),
+          default: () => {
+            const template = templateManifest(root);
+            return sizeValue(template.cpu, template.memory);
+          },
+          pageSize: 12,
+        },
+        listBypass(sizeProblem),
+      ),
+      withBypass(
+        {
+          type: "list",
+          name: "deployment",
+          message: "How CodeDeploy moves traffic to a new version",
+          when: interactive,
+          choices: strategyChoices(),
+          default: () => templateManifest(root).deployment.strategy,
+        },
+        listBypass(strategyProblem),
+      ),
+    ],
+    actions: () => {
+      const run: Run = {};
+      return [
+        { type: CREATE_SERVICE_ACTION, run },
+        installAction(root, () => {
+          removeFolder(root, `apps/${run.settings?.name}`);
+          return `removed apps/${run.settings?.name}`;
+        }),
+        nextStepsAction(() => nextSteps(root, run.settings as ServiceSettings)),
+      ];
+    },
+  });
+}
+
+function nextSteps(root: string, settings: ServiceSettings): string[] {
+  const pkg = servicePackageName(root, settings.name);
+  const project = projectName(root);
+  return [
+    "Next:",
+    ...commandRows([
+      ...(installSkipped() ? [["pnpm install", "link the new package (skipped)"] as const] : []),
+      [`pnpm --filter ${pkg} dev`, `run it on http://localhost:${settings.port}`],
+      [`pnpm --filter ${pkg} test`, "its tests"],
+      ["pnpm test", "every test, type check and lint"],
+      ["pnpm synth", project ? `its stack ${project}-${settings.name} appears in infra/cdk.out` : "synthesize infra"],
+      [`git add apps/${settings.name} pnpm-lock.yaml`, "then commit and push"],
+      [
+        "pnpm turbo deploy",
+        "once, with AWS credentials: creates its stack and pipeline; pushes deploy it from then on",
+      ],
+    ]),
+  ];
+}

@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { NodePlopAPI } from "node-plop";
+
+export const NEXT_STEPS_ACTION = "next-steps";
+
+/** Prints the commands to run next: the last action, so it shows only when everything before it worked. */
+export function registerNextStepsAction(plop: NodePlopAPI): void {
+  plop.setActionType(NEXT_STEPS_ACTION, (_answers, config) => {
+    const lines = (config as unknown as { lines: () => string[] }).lines();
+    return `\n${lines.map((line) => `    ${line}`).join("\n")}`;
+  });
+}
+
+export function nextStepsAction(lines: () => string[]) {
+  return { type: NEXT_STEPS_ACTION, lines };
+}
+
+/** Formats "command   what it does" rows with the descriptions aligned. */
+export function commandRows(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...rows.map(([command]) => command.length));
+  return rows.map(([command, what]) => `${command.padEnd(width)}   ${what}`);
+}
+
+/** The stack-name prefix infra uses (projectName in infra/deployment.config.json), if it can be read. */
+export function projectName(root: string): string | undefined {
+  try {
+    const config = JSON.parse(readFileSync(path.join(root, "infra", "deployment.config.json"), "utf8")) as {
+      projectName?: unknown;
+    };
+    return typeof config.projectName === "string" ? config.projectName : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,237 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { triggerPathsFor } from "@repo/pipeline-triggers";
+import { discoverServices, loadServiceManifest } from "@repo/service-manifest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { deriveService, readTemplateFiles } from "../src/service/derive.ts";
+import { TEMPLATE_DIR, templateManifest } from "../src/service/settings.ts";
+import { listProjectFiles } from "../src/workspace/project-files.ts";
+import { runGenerator } from "./support/plop.ts";
+import {
+  copyWorkspace,
+  currentScope,
+  REPO_ROOT,
+  readJson,
+  readText,
+  removeCopies,
+  snapshotTree,
+  treeChanges,
+} from "./support/workspace.ts";
+
+const scope = currentScope();
+const templateFiles = listProjectFiles(REPO_ROOT, TEMPLATE_DIR);
+const samplePort = templateManifest(REPO_ROOT).port;
+
+beforeEach(() => {
+  vi.stubEnv("PLOP_SKIP_INSTALL", "1");
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+afterAll(removeCopies);
+
+describe("the template", () => {
+  it("is derived from itself byte for byte with its own settings: there is no second template to drift", () => {
+    const template = templateManifest(REPO_ROOT);
+    const files = readTemplateFiles(REPO_ROOT);
+    const derived = deriveService(files, template, {
+      name: template.name,
+      port: template.port,
+      healthCheckPath: template.healthCheckPath,
+      cpu: template.cpu,
+      memory: template.memory,
+      strategy: template.deployment.strategy,
+    });
+    expect(derived.map((file) => file.path)).toEqual(files.map((file) => file.path));
+    for (const file of derived) {
+      const absolute = path.join(REPO_ROOT, TEMPLATE_DIR, file.path);
+      expect(Buffer.from(file.content).equals(readFileSync(absolute)), file.path).toBe(true);
+      expect(file.mode, file.path).toBe(statSync(absolute).mode & 0o777);
+    }
+  });
+
+  it("is the sample's own files, never node_modules, build output or caches, with or without git", () => {
+    const plain = copyWorkspace();
+    const git = copyWorkspace({ git: true });
+    for (const root of [plain, git]) {
+      for (const junk of ["node_modules/x/index.js", "dist/server.js", ".turbo/turbo-test.log", "debug.log"]) {
+        mkdirSync(path.dirname(path.join(root, TEMPLATE_DIR, junk)), { recursive: true });
+        writeFileSync(path.join(root, TEMPLATE_DIR, junk), "not part of the template");
+      }
+    }
+    expect(templateFiles).toContain("service.json");
+    expect(templateFiles).toContain("src/config.ts");
+    expect(listProjectFiles(plain, TEMPLATE_DIR)).toEqual(templateFiles);
+    expect(listProjectFiles(git, TEMPLATE_DIR)).toEqual(templateFiles);
+  });
+});
+
+describe("pnpm plop service", () => {
+  it("creates apps/<name> from the template with the chosen settings, and nothing else", async () => {
+    const root = copyWorkspace({ git: true });
+    const before = snapshotTree(root);
+
+    const run = await runGenerator(root, "service", ["billing", "3100", "/healthz", "512/1024", "linear"]);
+
+    expect(run.failures).toEqual([]);
+    expect(treeChanges(before, snapshotTree(root))).toEqual(
+      [
+        "apps/billing/",
+        ...new Set(templateFiles.flatMap((file) => parents(file).map((dir) => `apps/billing/${dir}/`))),
+        ...templateFiles.map((file) => `apps/billing/${file}`),
+      ].sort(),
+    );
+    expect(run.changes[0]?.path).toContain(`apps/billing/ (${templateFiles.length} files from ${TEMPLATE_DIR})`);
+
+    const manifest = loadServiceManifest(path.join(root, "apps/billing/service.json"));
+    expect(manifest).toMatchObject({
+      name: "billing",
+      port: 3100,
+      healthCheckPath: "/healthz",
+      cpu: 512,
+      memory: 1024,
+    });
+    expect(manifest.deployment).toMatchObject({ strategy: "linear", percent: 10, intervalMinutes: 1 });
+    // Everything the person did not choose is the template's.
+    const template = templateManifest(root);
+    expect(manifest.scaling).toEqual(template.scaling);
+    expect(manifest.environment).toEqual(template.environment);
+
+    expect(readJson(root, "apps/billing/package.json").name).toBe(`${scope}/billing`);
+    const config = readText(root, "apps/billing/src/config.ts");
+    expect(config).toContain('read("PORT", "3100"');
+    expect(config).toContain('"billing",');
+    expect(readText(root, "apps/billing/src/app.ts")).toContain('export const HEALTH_PATH = "/healthz";');
+    const dockerfile = readText(root, "apps/billing/Dockerfile");
+    expect(dockerfile).toContain("ARG SERVICE=billing\n");
+    expect(dockerfile).toContain("ARG PORT=3100\n");
+    expect(readText(root, "apps/billing/README.md")).toMatch(/^# billing\n/);
+    for (const file of templateFiles) {
+      expect(readText(root, `apps/billing/${file}`), file).not.toContain("sample-service");
+    }
+    // Files without a name, port or path in them are the template's, unchanged.
+    for (const file of ["src/errors.ts", "src/greetings.ts", "src/shutdown.ts", "scripts/build.ts"]) {
+      expect(readText(root, `apps/billing/${file}`)).toBe(readText(root, `${TEMPLATE_DIR}/${file}`));
+    }
+
+    // Found by convention: infra and the pipeline triggers see it without any edit.
+    expect(discoverServices(root).map((service) => [service.manifest.name, service.manifest.port])).toContainEqual([
+      "billing",
+      3100,
+    ]);
+    expect(triggerPathsFor(root, "apps/billing")).toContain("apps/billing/");
+  });
+
+  it("defaults to the next port after the highest in use and to the template's settings", async () => {
+    const root = copyWorkspace();
+    const template = templateManifest(root);
+    const highest = Math.max(...discoverServices(root).map((service) => service.manifest.port));
+
+    expect((await runGenerator(root, "service", ["orders"])).failures).toEqual([]);
+    expect((await runGenerator(root, "service", ["payments", "_", "_", "_", "all-at-once"])).failures).toEqual([]);
+
+    const orders = loadServiceManifest(path.join(root, "apps/orders/service.json"));
+    expect(orders.port).toBe(highest + 1);
+    expect(orders).toMatchObject({
+      healthCheckPath: template.healthCheckPath,
+      cpu: template.cpu,
+      memory: template.memory,
+      deployment: template.deployment,
+    });
+    const paymentsText = readText(root, "apps/payments/service.json");
+    const payments = loadServiceManifest(path.join(root, "apps/payments/service.json"));
+    expect(payments.port).toBe(highest + 2);
+    expect(payments.deployment.strategy).toBe("all-at-once");
+    // Traffic-shifting numbers mean nothing all at once: they are left out rather than left over.
+    expect(paymentsText).not.toContain('"percent"');
+    expect(paymentsText).not.toContain('"intervalMinutes"');
+  });
+});
+
+describe("pnpm plop service refuses, writing nothing", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["a name that is not kebab-case", ["Orders"], /name: "Orders" must be lowercase kebab-case/],
+    ["a name with an underscore", ["order_items"], /must be lowercase kebab-case/],
+    ["a name too long for AWS resource names", ["a".repeat(25)], /must be at most 24 characters/],
+    ["a reserved name", ["infra"], /name: "infra" is reserved/],
+    ["a folder that exists", ["sample-service"], /name: apps\/sample-service already exists/],
+    [
+      "a package name that exists",
+      ["tsconfig"],
+      /the package @[\w-]+\/tsconfig already exists \(packages\/tsconfig\/package\.json\)/,
+    ],
+    [
+      "a port in use",
+      ["billing", String(samplePort)],
+      new RegExp(`port: ${samplePort} is already used by apps/sample-service/service\\.json`),
+    ],
+    ["a privileged port", ["billing", "80"], /port: 80 must be 1024 or higher/],
+    ["a port that is not a number", ["billing", "http"], /port: "http" is not a whole number/],
+    ["a health path without a slash", ["billing", "_", "health"], /healthCheckPath: "health" must be a URL path/],
+    [
+      "a size Fargate does not offer",
+      ["billing", "_", "_", "256/4096"],
+      /size: "256\/4096" is not a Fargate cpu\/memory pair/,
+    ],
+    [
+      "an unknown deployment style",
+      ["billing", "_", "_", "_", "rolling"],
+      /deployment: "rolling" must be one of all-at-once, canary, linear/,
+    ],
+    ["no name at all (nothing can be asked without a terminal)", [], /name: is required/],
+  ];
+
+  // One copy for every case: each must leave it exactly as it found it.
+  const root = copyWorkspace();
+
+  it.each(cases)("%s", async (_what, answers, message) => {
+    const before = snapshotTree(root);
+    const run = await runGenerator(root, "service", answers);
+    expect(run.failures.join("\n")).toMatch(message);
+    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+  });
+
+  it("fails loudly when the template no longer has a place the port is substituted", async () => {
+    const root = copyWorkspace();
+    const configFile = path.join(root, TEMPLATE_DIR, "src/config.ts");
+    writeFileSync(
+      configFile,
+      readFileSync(configFile, "utf8").replace(`read("PORT", "${samplePort}"`, `read("PORT", \`\${${samplePort}}\``),
+    );
+    const before = snapshotTree(root);
+
+    const run = await runGenerator(root, "service", ["billing"]);
+
+    expect(run.failures.join("\n")).toContain(
+      `${TEMPLATE_DIR}/src/config.ts should contain ${JSON.stringify(`read("PORT", "${samplePort}"`)} once (found 0)`,
+    );
+    expect(run.failures.join("\n")).toContain("tools/generators/src/service/derive.ts");
+    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+  });
+
+  it("removes the new service and restores pnpm-lock.yaml when pnpm install fails", async () => {
+    vi.stubEnv("PLOP_SKIP_INSTALL", "");
+    const root = copyWorkspace();
+    // A real install failure: a workspace package depending on a workspace package that does not exist.
+    mkdirSync(path.join(root, "packages/broken"));
+    writeFileSync(
+      path.join(root, "packages/broken/package.json"),
+      JSON.stringify({ name: `${scope}/broken`, private: true, dependencies: { [`${scope}/missing`]: "workspace:*" } }),
+    );
+    const before = snapshotTree(root);
+
+    const run = await runGenerator(root, "service", ["billing"]);
+
+    const failure = run.failures.join("\n");
+    expect(failure).toContain("pnpm install --offline --no-frozen-lockfile exited with 1");
+    expect(failure).toContain(`${scope}/missing`);
+    expect(failure).toContain("removed apps/billing; pnpm-lock.yaml restored");
+    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+  });
+});
+
+/** "src/a/b.ts" -> ["src", "src/a"] */
+function parents(file: string): string[] {
+  const parts = file.split("/").slice(0, -1);
+  return parts.map((_part, index) => parts.slice(0, index + 1).join("/"));
+}
