@@ -1,20 +1,9 @@
-import { readFileSync } from "node:fs";
-import { formatIssues } from "@repo/service-manifest";
+import { FileProblemsError, formatIssues, readJsonFile } from "@repo/service-manifest";
 import { type DeploymentConfig, deploymentConfigSchema } from "./schema.ts";
 
 /** A deployment configuration problem; the message names the file and the field. */
-export class DeploymentConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
-    super(
-      problems.length === 1
-        ? `${file}: ${problems[0]}`
-        : `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${file}: ${p}`).join("\n")}`,
-    );
-    this.name = "DeploymentConfigError";
-  }
+export class DeploymentConfigError extends FileProblemsError {
+  override name = "DeploymentConfigError";
 }
 
 /** Validates an already-parsed configuration; `file` is only used in error messages. */
@@ -26,19 +15,7 @@ export function parseDeploymentConfig(value: unknown, file: string): DeploymentC
 
 /** Reads and validates deployment.config.json. */
 export function loadDeploymentConfig(file: string): DeploymentConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new DeploymentConfigError(file, [
-      `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    ]);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new DeploymentConfigError(file, [`is not valid JSON (${(error as Error).message})`]);
-  }
-  return parseDeploymentConfig(value, file);
+  const read = readJsonFile(file);
+  if ("problem" in read) throw new DeploymentConfigError(file, [read.problem]);
+  return parseDeploymentConfig(read.value, file);
 }

@@ -2,10 +2,12 @@ export { serviceManifestJsonSchema, serviceManifestJsonSchemaText } from "./json
 export {
   type DiscoveredService,
   discoverServices,
+  FileProblemsError,
   formatIssues,
   loadServiceManifest,
   ManifestError,
   parseServiceManifest,
+  readJsonFile,
 } from "./load.ts";
 export {
   FARGATE_MEMORY_BY_CPU,

@@ -3,8 +3,8 @@ import path from "node:path";
 import type { z } from "zod";
 import { type ServiceManifest, serviceManifestSchema } from "./schema.ts";
 
-/** A manifest problem, with the file and the field it is about in the message. */
-export class ManifestError extends Error {
+/** Problems found in one file; the message names the file, and the field in each problem. */
+export class FileProblemsError extends Error {
   constructor(
     readonly file: string,
     readonly problems: readonly string[],
@@ -12,9 +12,29 @@ export class ManifestError extends Error {
     super(
       problems.length === 1
         ? `${file}: ${problems[0]}`
-        : `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        : `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${file}: ${p}`).join("\n")}`,
     );
-    this.name = "ManifestError";
+    this.name = "FileProblemsError";
+  }
+}
+
+/** A manifest problem, with the file and the field it is about in the message. */
+export class ManifestError extends FileProblemsError {
+  override name = "ManifestError";
+}
+
+/** Reads and parses a JSON file; what goes wrong (unreadable, not JSON) comes back as one problem sentence. */
+export function readJsonFile(file: string): { value: unknown } | { problem: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { problem: `is not valid JSON (${(error as Error).message})` };
   }
 }
 
@@ -34,19 +54,9 @@ export function parseServiceManifest(value: unknown, file: string): ServiceManif
 
 /** Reads and validates one service.json. */
 export function loadServiceManifest(file: string): ServiceManifest {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ManifestError(file, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ManifestError(file, [`is not valid JSON (${(error as Error).message})`]);
-  }
-  return parseServiceManifest(value, file);
+  const read = readJsonFile(file);
+  if ("problem" in read) throw new ManifestError(file, [read.problem]);
+  return parseServiceManifest(read.value, file);
 }
 
 export interface DiscoveredService {

@@ -17,5 +17,6 @@ export {
 } from "./engines/detect.ts";
 export { isLoopbackRegistry, registryHost } from "./engines/registry-ref.ts";
 export type * from "./engines/types.ts";
+export { freePort } from "./free-port.ts";
 export { formatBytes, splitImageSize } from "./sizes.ts";
 export { findRepoRoot, workspaceToolVersions } from "./workspace.ts";

@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { isLoopbackRegistry } from "@repo/container-tools";
+import { freePort, isLoopbackRegistry } from "@repo/container-tools";
 
 /** The manifest types a registry may answer with; asking for both is what `docker pull` does. */
 export const MANIFEST_ACCEPT = [
@@ -122,7 +121,7 @@ export async function startLocalRegistry(options: StartRegistryOptions): Promise
   const logFile = path.join(options.workDir, "registry.log");
   // Another process can take the free port between the probe and the registry's bind: try a few ports.
   for (let attempt = 1; ; attempt++) {
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const configFile = path.join(options.workDir, "registry.yml");
     await writeFile(configFile, registryConfig({ storageDir: options.storageDir, port }));
     const logFd = openSync(logFile, "w");
@@ -188,20 +187,4 @@ export async function startLocalRegistry(options: StartRegistryOptions): Promise
 
 function stopChild(child: ChildProcess): void {
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-}
-
-/** A TCP port on 127.0.0.1 that nothing listens on right now (the kernel picks it). */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the port the kernel assigned"));
-      });
-    });
-  });
 }
