@@ -145,6 +145,22 @@ describe("engine command lines", () => {
     ]);
   });
 
+  it("both engines can build without their layer cache", () => {
+    expect(buildahBuildArgs({ ...build, noCache: true }, "chroot").slice(0, 6)).toEqual([
+      "bud",
+      "--isolation",
+      "chroot",
+      "--layers",
+      "--force-rm",
+      "--no-cache",
+    ]);
+    expect(dockerBuildArgs({ ...build, noCache: true }).slice(0, 3)).toEqual([
+      "build",
+      "--progress=plain",
+      "--no-cache",
+    ]);
+  });
+
   it("docker builds with plain progress output", () => {
     expect(dockerBuildArgs(build)).toEqual([
       "build",

@@ -140,6 +140,7 @@ export function buildahBuildArgs(request: BuildRequest, isolation: string): stri
     "--layers",
     // A failed build would otherwise leave its working container behind.
     "--force-rm",
+    ...(request.noCache ? ["--no-cache"] : []),
     "--file",
     request.dockerfile,
     "--tag",

@@ -114,6 +114,7 @@ export function dockerBuildArgs(request: BuildRequest): string[] {
   return [
     "build",
     "--progress=plain",
+    ...(request.noCache ? ["--no-cache"] : []),
     "--file",
     request.dockerfile,
     "--tag",

@@ -9,6 +9,8 @@ export interface BuildRequest {
   /** Name given to the built image, e.g. localhost/sample-service:container-test. */
   tag: string;
   buildArgs: Readonly<Record<string, string>>;
+  /** Build every step anew instead of reusing cached layers. */
+  noCache?: boolean;
   /** Progress: each line the engine prints. */
   onLine?: (line: string) => void;
 }

@@ -80,6 +80,19 @@ async function build(
     throw new Error(`the image build failed: ${(error as Error).message.split("\n")[0]}`);
   }
 
+  const stale = engineName === "buildah" ? staleBuildArgEnv(plan.request.tag, plan.request.buildArgs) : [];
+  if (stale.length > 0) {
+    // buildah 1.28 keys its layer cache on a step's unexpanded text, so `ENV X=${X}` is reused from a build with
+    // another value of the build argument X (BuildKit, which CodeBuild runs, keys on the value). Build anew.
+    process.stderr.write(
+      `rehearse: buildah reused cached layers built with other build-arg values (${stale.join(", ")}); building without the cache\n`,
+    );
+    await engine.build({ ...plan.request, noCache: true, onLine: (line) => process.stderr.write(`${line}\n`) });
+    const stillStale = staleBuildArgEnv(plan.request.tag, plan.request.buildArgs);
+    if (stillStale.length > 0)
+      throw new Error(`the built image's environment disagrees with its build args: ${stillStale.join(", ")}`);
+  }
+
   let digest: string | undefined;
   for (const ref of plan.pushTo) {
     process.stderr.write(`rehearse: pushing ${plan.request.tag} to ${ref}\n`);
@@ -95,6 +108,22 @@ async function build(
     await writeFile(plan.metadataFile, buildxMetadata(buildx.tags, digest));
   }
   return 0;
+}
+
+/** Build args whose same-named ENV in the built image holds another value, as `NAME (image: X, build arg: Y)`. */
+function staleBuildArgEnv(image: string, buildArgs: Readonly<Record<string, string>>): string[] {
+  const inspect = JSON.parse(
+    execFileSync("buildah", ["inspect", "--type", "image", image], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }),
+  ) as { OCIv1?: { config?: { Env?: string[] } } };
+  const imageEnv = new Map(
+    (inspect.OCIv1?.config?.Env ?? []).map((entry) => {
+      const equals = entry.indexOf("=");
+      return [entry.slice(0, equals), entry.slice(equals + 1)] as const;
+    }),
+  );
+  return Object.entries(buildArgs)
+    .filter(([name, value]) => imageEnv.has(name) && imageEnv.get(name) !== value)
+    .map(([name, value]) => `${name} (image: ${imageEnv.get(name)}, build arg: ${value})`);
 }
 
 function buildahContainers(): string[] {
