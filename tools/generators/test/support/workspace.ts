@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
 /** The repository these tests live in: what every copy is made from. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
 
-const NOT_COPIED = new Set(["node_modules", ".git", ".turbo", "dist", "cdk.out", "coverage"]);
+const NOT_COPIED = new Set(["node_modules", ".git", ".turbo", "dist", "cdk.out", "coverage", ".cache", ".artifacts"]);
+/** The template's own service: the services an owner added are left out, so the tests see the template's state. */
+const TEMPLATE_SERVICE = "sample-service";
 const copies: string[] = [];
 
 export interface CopyOptions {
@@ -16,13 +18,19 @@ export interface CopyOptions {
   git?: boolean;
 }
 
-/** A copy of the repository's own files (no node_modules, build output, caches or .git). */
+/**
+ * A copy of the repository's own files (no node_modules, build output, caches or .git), with apps/ holding only the
+ * sample service, so the tests keep passing after an owner adds services (e.g. one called "orders").
+ */
 export function copyWorkspace(options: CopyOptions = {}): string {
   const root = mkdtempSync(path.join(tmpdir(), "generators-"));
   copies.push(root);
+  const appsDir = path.join(REPO_ROOT, "apps");
   cpSync(REPO_ROOT, root, {
     recursive: true,
-    filter: (source) => !NOT_COPIED.has(path.basename(source)),
+    filter: (source) =>
+      !NOT_COPIED.has(path.basename(source)) &&
+      !(path.dirname(source) === appsDir && path.basename(source) !== TEMPLATE_SERVICE),
   });
   if (options.git) execFileSync("git", ["init", "--quiet"], { cwd: root });
   return root;
