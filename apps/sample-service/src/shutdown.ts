@@ -1,8 +1,11 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, Server as NetServer } from "node:net";
 import { type AppDeps, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { createLogger, type Logger } from "./logger.ts";
+
+/** How often shutdown closes the keep-alive connections that are idle (no request on its way). */
+const IDLE_SWEEP_MS = 500;
 
 export interface ShutdownResult {
   /** What started the shutdown, e.g. "SIGTERM". */
@@ -47,11 +50,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
       res.setHeader("Connection", "close");
     } else {
       inFlight.add(res);
-      res.once("close", () => {
-        inFlight.delete(res);
-        // A response that began before shutdown may have sent its headers too early to carry Connection: close.
-        if (lifecycle.shuttingDown) setImmediate(() => server.closeIdleConnections());
-      });
+      res.once("close", () => inFlight.delete(res));
     }
     app(req, res);
   });
@@ -94,7 +93,13 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
           server.closeAllConnections();
         }, config.shutdownGraceMs);
 
-        server.close((error) => {
+        // http.Server#close() also closes every idle keep-alive connection at once, and a connection whose next
+        // request is already on the wire (not yet read) counts as idle: that request would fail. Close the listener
+        // only, and sweep idle connections periodically: a request arriving meanwhile is served with
+        // Connection: close, so keep-alive clients (and load balancers) lose nothing.
+        const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+        NetServer.prototype.close.call(server, (error?: Error) => {
+          clearInterval(sweep);
           clearTimeout(deadline);
           const result: ShutdownResult = {
             reason,
@@ -107,7 +112,6 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
           logger.info({ forced, abortedRequests, durationMs: result.durationMs }, "shutdown complete");
           resolve(result);
         });
-        server.closeIdleConnections();
       });
       return shutdown;
     },

@@ -1,0 +1,36 @@
+import { type LoadResult, type LoadSettings, runLoad, type Workload } from "./load.ts";
+import type { ServerProcess } from "./server-process.ts";
+
+export interface RoundSettings extends LoadSettings {
+  rounds: number;
+  /** Load before the measured rounds, not recorded: JIT and connection pools settle (whole seconds; 0: none). */
+  warmupSec: number;
+}
+
+/**
+ * Loads each target in turn, round after round, rotating who goes first: drift on a shared machine (another
+ * job starting, a CPU frequency change) then lands on every target alike instead of on whichever ran last.
+ */
+export async function interleavedRounds<T extends string>(
+  targets: Readonly<Record<T, ServerProcess>>,
+  workload: Workload,
+  settings: RoundSettings,
+  progress: (message: string) => void,
+): Promise<Record<T, LoadResult[]>> {
+  const names = Object.keys(targets) as T[];
+  const results = Object.fromEntries(names.map((name) => [name, [] as LoadResult[]])) as Record<T, LoadResult[]>;
+  if (settings.warmupSec > 0) {
+    progress(`${workload.label}: warm-up ${settings.warmupSec} s each (${names.join(", ")})`);
+    for (const name of names) {
+      await runLoad(targets[name].baseUrl, workload, { ...settings, durationSec: settings.warmupSec });
+    }
+  }
+  for (let round = 0; round < settings.rounds; round++) {
+    const order = names.map((_, index) => names[(index + round) % names.length] as T);
+    for (const name of order) {
+      progress(`${workload.label}: round ${round + 1}/${settings.rounds}, ${name} (${settings.durationSec} s)`);
+      results[name].push(await runLoad(targets[name].baseUrl, workload, settings));
+    }
+  }
+  return results;
+}

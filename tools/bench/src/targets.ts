@@ -1,0 +1,37 @@
+// What the service parts measure and compare: the service as it ships, and the bare Express baseline.
+import path from "node:path";
+import type { ServiceManifest } from "@repo/service-manifest";
+import { bundleBaseline, bundleService } from "./bundles.ts";
+import type { BenchContext } from "./context.ts";
+import type { Workload } from "./load.ts";
+
+export const BASELINE_LABEL = "bare Express 5";
+
+/** GET / and the sample service's example resource (POST /greetings), as the load balancer would send them. */
+export const WORKLOADS: readonly Workload[] = [
+  { id: "get-root", label: "GET /", method: "GET", path: "/", expectStatus: 200 },
+  {
+    id: "post-greetings",
+    label: "POST /greetings",
+    method: "POST",
+    path: "/greetings",
+    body: JSON.stringify({ name: "bench" }),
+    headers: { "content-type": "application/json" },
+    expectStatus: 201,
+  },
+];
+
+/** The environment the service gets in its task definition (service.json), in production mode. */
+export function serviceEnv(manifest: ServiceManifest): Record<string, string> {
+  return { NODE_ENV: "production", ...manifest.environment };
+}
+
+/** Bundles the service and the baseline into `dir`, both with the service's own build options. */
+export async function bundleTargets(ctx: BenchContext, dir: string) {
+  ctx.progress("bundling the service (its own build options) and the bare Express baseline");
+  const serviceFile = path.join(dir, "service.js");
+  const baselineFile = path.join(dir, "baseline.js");
+  await bundleService(ctx.repoRoot, ctx.options.service, serviceFile);
+  await bundleBaseline(ctx.repoRoot, ctx.options.service, baselineFile);
+  return { serviceFile, baselineFile };
+}
