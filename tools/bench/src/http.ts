@@ -1,38 +1,10 @@
-import { request } from "node:http";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** A TCP port on 127.0.0.1 nothing listens on right now (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the port the kernel assigned"));
-      });
-    });
-  });
-}
+import { freePort, probe } from "@repo/container-tools";
+
+export { freePort, probe };
 
 export type ProbeResult = { status: number } | { error: string };
-
-/** One GET on a fresh connection: the status, or the connection error's code (ECONNREFUSED while starting). */
-export function probe(url: string, timeoutMs = 2000): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    const req = request(url, { method: "GET", agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode ?? 0 }));
-      res.on("error", (error) => resolve({ error: error.message }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
-    req.end();
-  });
-}
 
 export interface WaitFor200Options {
   timeoutMs: number;

@@ -18,5 +18,6 @@ export {
 export { isLoopbackRegistry, registryHost } from "./engines/registry-ref.ts";
 export type * from "./engines/types.ts";
 export { freePort } from "./free-port.ts";
+export { probe } from "./health.ts";
 export { formatBytes, splitImageSize } from "./sizes.ts";
 export { findRepoRoot, workspaceToolVersions } from "./workspace.ts";
