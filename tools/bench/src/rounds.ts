@@ -1,6 +1,11 @@
 import { type LoadResult, type LoadSettings, runLoad, type Workload } from "./load.ts";
 import type { ServerProcess } from "./server-process.ts";
 
+/** `names` starting at position `round` (wrapping): who goes first rotates from one round to the next. */
+export function rotated<T>(names: readonly T[], round: number): T[] {
+  return names.map((_, index) => names[(index + round) % names.length] as T);
+}
+
 export interface RoundSettings extends LoadSettings {
   rounds: number;
   /** Load before the measured rounds, not recorded: JIT and connection pools settle (whole seconds; 0: none). */
@@ -26,8 +31,7 @@ export async function interleavedRounds<T extends string>(
     }
   }
   for (let round = 0; round < settings.rounds; round++) {
-    const order = names.map((_, index) => names[(index + round) % names.length] as T);
-    for (const name of order) {
+    for (const name of rotated(names, round)) {
       progress(`${workload.label}: round ${round + 1}/${settings.rounds}, ${name} (${settings.durationSec} s)`);
       results[name].push(await runLoad(targets[name].baseUrl, workload, settings));
     }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { BenchContext, BenchPart } from "../context.ts";
 import { type LoadTally, startClosedLoopLoad } from "../keepalive-load.ts";
 import { figure } from "../model.ts";
+import { rotated } from "../rounds.ts";
 import { startServerProcess } from "../server-process.ts";
 import { median, round } from "../stats.ts";
 import { BASELINE_LABEL, bundleTargets, serviceEnv } from "../targets.ts";
@@ -78,7 +79,7 @@ export const shutdownPart: BenchPart = {
 
     const runs: Record<"service" | "baseline", ShutdownRun[]> = { service: [], baseline: [] };
     for (let index = 0; index < settings.runs; index++) {
-      for (const target of index % 2 === 0 ? (["service", "baseline"] as const) : (["baseline", "service"] as const)) {
+      for (const target of rotated(["service", "baseline"] as const, index)) {
         ctx.progress(
           `run ${index + 1}/${settings.runs}, ${target}: ${settings.connections} connections, SIGTERM after ${settings.loadBeforeSignalMs} ms`,
         );

@@ -3,6 +3,7 @@ import { type ContainerEngine, detectEngine, type RunningContainer } from "@repo
 import type { BenchContext, BenchPart } from "../context.ts";
 import { waitFor200 } from "../http.ts";
 import { type Figure, figure } from "../model.ts";
+import { rotated } from "../rounds.ts";
 import { startServerProcess } from "../server-process.ts";
 import { max, median, min, round } from "../stats.ts";
 import { BASELINE_LABEL, bundleTargets, serviceEnv } from "../targets.ts";
@@ -63,8 +64,7 @@ export const startPart: BenchPart = {
     for (let index = 0; index < settings.runs; index++) {
       ctx.progress(`run ${index + 1}/${settings.runs}`);
       // Alternating who goes first keeps a warm page cache from favouring one of them.
-      const order = index % 2 === 0 ? (["service", "baseline"] as const) : (["baseline", "service"] as const);
-      for (const target of order) {
+      for (const target of rotated(["service", "baseline"] as const, index)) {
         const ms =
           target === "service"
             ? await processStart(ctx, serviceFile, serviceEnv(ctx.manifest), path.join(dir, "service.log"))
