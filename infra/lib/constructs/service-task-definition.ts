@@ -1,4 +1,4 @@
-import type { ServiceManifest } from "@repo/service-manifest";
+import { type ServiceManifest, shutdownGraceMs } from "@repo/service-manifest";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -77,10 +77,7 @@ export class ServiceTaskDefinition extends Construct {
   }
 }
 
-/** Shutdown grace the service gets after SIGTERM: 5 s less than ECS's stop timeout (at least 1 s). */
-export function shutdownGraceMs(stopTimeoutSeconds: number): number {
-  return Math.max(1, stopTimeoutSeconds - 5) * 1000;
-}
+export { shutdownGraceMs };
 
 /**
  * The container's environment. SERVICE_VERSION is deliberately absent: the image bakes it in (the pipeline's build

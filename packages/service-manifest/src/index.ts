@@ -16,4 +16,5 @@ export {
   type ServiceManifest,
   type ServiceManifestInput,
   serviceManifestSchema,
+  shutdownGraceMs,
 } from "./schema.ts";

@@ -177,6 +177,11 @@ export const serviceManifestSchema = z
     }
   });
 
+/** Shutdown grace the service gets after SIGTERM: 5 s less than ECS's stop timeout (at least 1 s). */
+export function shutdownGraceMs(stopTimeoutSeconds: number): number {
+  return Math.max(1, stopTimeoutSeconds - 5) * 1000;
+}
+
 /** A manifest as written in service.json (defaults optional). */
 export type ServiceManifestInput = z.input<typeof serviceManifestSchema>;
 /** A validated manifest with every default filled in. */

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { ServiceManifest } from "@repo/service-manifest";
+import { type ServiceManifest, shutdownGraceMs } from "@repo/service-manifest";
 import { SHIM_ENV } from "./shims/runtime.ts";
 
 /** The account every dummy ARN and the ECR login name: no real account is ever addressed. */
@@ -34,10 +34,7 @@ export function taskFamily(repoRoot: string, service: string): string {
   return `${projectName}-${service}`;
 }
 
-/** SHUTDOWN_GRACE_MS as infra derives it (shutdownGraceMs in infra/lib/constructs/service-task-definition.ts). */
-export function shutdownGraceMs(stopTimeoutSeconds: number): number {
-  return Math.max(1, stopTimeoutSeconds - 5) * 1000;
-}
+export { shutdownGraceMs };
 
 export interface ProjectEnvironmentInput {
   manifest: ServiceManifest;
