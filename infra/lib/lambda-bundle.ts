@@ -2,6 +2,8 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { esbuildNodeTarget, lambdaNodeRuntimeName } from "@repo/service-manifest";
+import * as lambda from "aws-cdk-lib/aws-lambda";
 import { buildSync } from "esbuild";
 
 const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -26,7 +28,7 @@ export function bundleLambda(name: string, entry = path.join(INFRA_ROOT, "lambda
     entryPoints: [entry],
     bundle: true,
     platform: "node",
-    target: "node22",
+    target: esbuildNodeTarget(),
     format: "cjs",
     minify: true,
     legalComments: "none",
@@ -44,4 +46,14 @@ export function bundleLambda(name: string, entry = path.join(INFRA_ROOT, "lambda
   writeFileSync(path.join(outDir, "package.json"), '{ "type": "commonjs" }\n');
   bundled.set(name, outDir);
   return outDir;
+}
+
+/** The Lambda runtime of every function the app bundles: the Node.js major of the workspace's .nvmrc. */
+export function nodeLambdaRuntime(): lambda.Runtime {
+  const name = lambdaNodeRuntimeName();
+  const runtime = Object.values(lambda.Runtime).find(
+    (candidate): candidate is lambda.Runtime => candidate instanceof lambda.Runtime && candidate.name === name,
+  );
+  if (!runtime) throw new Error(`aws-cdk-lib knows no Lambda runtime ${name} (.nvmrc): upgrade aws-cdk-lib`);
+  return runtime;
 }

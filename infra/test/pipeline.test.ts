@@ -8,6 +8,7 @@ import {
   triggerPathsFor,
   triggerPathsForAllServices,
 } from "@repo/pipeline-triggers";
+import { CODEBUILD_IMAGE, lambdaNodeRuntimeName } from "@repo/service-manifest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILD_CACHE_TAG } from "../lib/constructs/build-cache-repository.ts";
 import { bundleLambda, pushRouterEntry } from "../lib/lambda-bundle.ts";
@@ -261,7 +262,7 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
       Artifacts: { Type: "CODEPIPELINE" },
       Environment: {
         Type: "LINUX_CONTAINER",
-        Image: "aws/codebuild/standard:7.0",
+        Image: CODEBUILD_IMAGE,
         ComputeType: "BUILD_GENERAL1_MEDIUM",
         PrivilegedMode: true,
       },
@@ -431,7 +432,7 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
     expect(fn).toMatchObject({
       FunctionName: "bluegreen-push-router",
       Handler: "index.handler",
-      Runtime: "nodejs24.x",
+      Runtime: lambdaNodeRuntimeName(),
     });
     expect((fn.Environment as { Variables: unknown }).Variables).toEqual(
       routerEnvironment({

@@ -30,7 +30,6 @@ function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     AWS_SHARED_CREDENTIALS_FILE: path.join(home, "credentials"),
     // Never ask the EC2 instance metadata service (it is not loopback).
     AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     ...extra,
   };
 }

@@ -1,5 +1,6 @@
 // Bundles src/server.ts and every dependency into dist/server.js: the container runs it without node_modules.
 import { fileURLToPath } from "node:url";
+import { esbuildNodeTarget } from "@repo/service-manifest";
 import { type BuildOptions, build } from "esbuild";
 
 export const DEFAULT_OUTFILE = fileURLToPath(new URL("../dist/server.js", import.meta.url));
@@ -10,7 +11,8 @@ export function bundleOptions(outfile: string = DEFAULT_OUTFILE): BuildOptions {
     outfile,
     bundle: true,
     platform: "node",
-    target: "node20",
+    // The Node.js major of .nvmrc, which the container image runs.
+    target: esbuildNodeTarget(),
     format: "esm",
     sourcemap: "linked",
     minify: false,

@@ -7,7 +7,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { bundleLambda, pushRouterEntry } from "../lambda-bundle.ts";
+import { bundleLambda, nodeLambdaRuntime, pushRouterEntry } from "../lambda-bundle.ts";
 
 export interface PushRouterProps {
   functionName: string;
@@ -63,7 +63,7 @@ export class PushRouter extends Construct {
     this.function = new lambda.Function(this, "Function", {
       functionName: props.functionName,
       description: "Starts the pipelines whose trigger paths a CodeCommit push touched",
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: nodeLambdaRuntime(),
       architecture: lambda.Architecture.ARM_64,
       handler: "index.handler",
       code: lambda.Code.fromAsset(bundleLambda("push-router", pushRouterEntry())),

@@ -1,3 +1,4 @@
+import { CODEBUILD_IMAGE } from "@repo/service-manifest";
 import { ArnFormat, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
@@ -18,10 +19,11 @@ export const COMPUTE_TYPES: Record<BuildComputeType, codebuild.ComputeType> = {
 };
 
 /**
- * CodeBuild's standard 7.0 image: Ubuntu 22.04 with Docker (buildx) and the Node.js 20 runtime buildspec.yml asks
- * for (`runtime-versions: nodejs: 20`).
+ * CodeBuild's standard 8.0 image (Ubuntu 24.04, Docker 28, buildx 0.32; Node.js 22 and 24 as runtime-versions):
+ * buildspec.yml selects the Node.js major of .nvmrc. The image and its runtimes are named once, in
+ * @repo/service-manifest's node-runtime.ts, with their source.
  */
-export const BUILD_IMAGE = codebuild.LinuxBuildImage.STANDARD_7_0;
+export const BUILD_IMAGE = codebuild.LinuxBuildImage.fromCodeBuildImageId(CODEBUILD_IMAGE);
 
 export interface ServiceBuildProjectProps {
   /** Project name, `<project>-<service>` (its log group is /aws/codebuild/<name>). */

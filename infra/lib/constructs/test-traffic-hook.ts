@@ -4,7 +4,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { bundleLambda } from "../lambda-bundle.ts";
+import { bundleLambda, nodeLambdaRuntime } from "../lambda-bundle.ts";
 import { suppress } from "../nag.ts";
 
 /**
@@ -79,7 +79,7 @@ export class TestTrafficHook extends Construct {
     this.function = new lambda.Function(this, "Function", {
       functionName: props.functionName,
       description: "CodeDeploy AfterAllowTestTraffic: smoke-tests the green task set through the test listener",
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: nodeLambdaRuntime(),
       architecture: lambda.Architecture.ARM_64,
       handler: "index.handler",
       code: lambda.Code.fromAsset(bundleLambda("test-traffic-hook")),

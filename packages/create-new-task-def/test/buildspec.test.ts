@@ -42,8 +42,9 @@ describe("buildspec.yml structure", () => {
     for (const phase of PHASES) expect(commands(phase).length).toBeGreaterThan(0);
   });
 
-  it("uses a Node.js runtime CodeBuild's standard 7.0 image provides", () => {
-    expect(buildspec.phases.install["runtime-versions"]).toEqual({ nodejs: 20 });
+  it("selects the Node.js major of .nvmrc, which the CLI bundle targets too", async () => {
+    const nvmrc = (await readFile(new URL("../../../.nvmrc", import.meta.url), "utf8")).trim();
+    expect(buildspec.phases.install["runtime-versions"]).toEqual({ nodejs: Number(nvmrc) });
   });
 
   it("publishes exactly taskdef.json, appspec.yaml and imageDetail.json, from the folder the CLI writes to", () => {

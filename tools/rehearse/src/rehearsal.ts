@@ -210,13 +210,20 @@ async function readBuildspec(sourceDir: string): Promise<Buildspec> {
   return parseBuildspec(text, "buildspec.yml");
 }
 
-/** install.runtime-versions: CodeBuild selects runtimes; the rehearsal uses this machine's, and says so if they differ. */
-function runtimeNotes(buildspec: Buildspec): string[] {
+/**
+ * install.runtime-versions, as CodeBuild selects them: the Node.js major buildspec.yml asks for must be the one that
+ * runs here (the buildspec's commands use this machine's node), or the rehearsal would prove another runtime. Other
+ * runtimes are not selected here; a note says so.
+ */
+export function runtimeNotes(buildspec: Buildspec, nodeVersion: string = process.versions.node): string[] {
   const notes: string[] = [];
   for (const [runtime, version] of Object.entries(buildspec.phases.install?.runtimeVersions ?? {})) {
     if (runtime === "nodejs") {
-      if (version.split(".")[0] !== process.versions.node.split(".")[0]) {
-        notes.push(`runtime-versions asks for nodejs ${version}; this machine runs Node ${process.versions.node}`);
+      if (version.split(".")[0] !== nodeVersion.split(".")[0]) {
+        throw new BuildspecError(
+          `buildspec.yml: phases.install.runtime-versions asks for nodejs ${version}, but the rehearsal runs on ` +
+            `Node ${nodeVersion}; run it on Node ${version} (\`nvm use\` reads .nvmrc)`,
+        );
       }
     } else {
       notes.push(`runtime-versions ${runtime}: ${version} is not selected here; the machine's own ${runtime} is used`);

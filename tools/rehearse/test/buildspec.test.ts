@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { nodeMajor } from "@repo/service-manifest";
 import { describe, expect, it } from "vitest";
 import { BuildspecError, commandTitle, parseBuildspec } from "../src/buildspec.ts";
+import { runtimeNotes } from "../src/rehearsal.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -16,7 +18,7 @@ describe("parseBuildspec on the repository's buildspec.yml", () => {
     expect(buildspec.shell).toBe("bash");
     expect(buildspec.exportedVariables).toEqual(["IMAGE_TAG", "IMAGE_URI", "IMAGE_DIGEST"]);
     expect(Object.keys(buildspec.phases)).toEqual(["install", "pre_build", "build", "post_build"]);
-    expect(buildspec.phases.install?.runtimeVersions).toEqual({ nodejs: "20" });
+    expect(buildspec.phases.install?.runtimeVersions).toEqual({ nodejs: String(nodeMajor(REPO_ROOT)) });
     expect(buildspec.phases.build?.commands).toHaveLength(1);
     expect(buildspec.phases.build?.commands[0]).toContain("docker buildx build");
   });
@@ -89,7 +91,7 @@ describe("parseBuildspec", () => {
     ],
     [
       "runtime-versions outside install",
-      spec("phases:\n  build:\n    runtime-versions:\n      nodejs: 20\n"),
+      spec("phases:\n  build:\n    runtime-versions:\n      nodejs: 24\n"),
       /runtime-versions in install only/,
     ],
     ["artifacts without files", spec("phases: {}\nartifacts:\n  base-directory: out\n"), /artifacts\.files: required/],
@@ -143,5 +145,26 @@ describe("commandTitle", () => {
     expect(title).toHaveLength(20);
     expect(title.endsWith("…")).toBe(true);
     expect(commandTitle(`echo ${"x".repeat(200)}\necho done`, 20)).toBe(`echo ${"x".repeat(14)}… (2 lines)`);
+  });
+});
+
+describe("runtimeNotes: the runtime selection CodeBuild makes", () => {
+  const install = (runtimes: string) =>
+    parseBuildspec(spec(`phases:\n  install:\n    runtime-versions:\n${runtimes}    commands: ["true"]\n`));
+
+  it("accepts the Node.js major that runs the rehearsal", () => {
+    expect(runtimeNotes(install("      nodejs: 24\n"), "24.22.3")).toEqual([]);
+  });
+
+  it("refuses to rehearse on another Node.js major, naming both and the fix", () => {
+    expect(() => runtimeNotes(install("      nodejs: 24\n"), "22.21.0")).toThrow(
+      /asks for nodejs 24, but the rehearsal runs on Node 22\.21\.0; run it on Node 24/,
+    );
+  });
+
+  it("notes the runtimes it does not select", () => {
+    expect(runtimeNotes(install("      python: 3.12\n"), "24.1.0")).toEqual([
+      "runtime-versions python: 3.12 is not selected here; the machine's own python is used",
+    ]);
   });
 });
