@@ -1,7 +1,7 @@
 # Sourced by .ci/run and .ci/container-base.sh: the Node.js that CI runs on and that the stand-in base image holds.
 #
 # The major comes from .nvmrc (the one source); the exact release is pinned here, so every CI run and every stand-in
-# image uses the same binary. A test (packages/service-manifest/test/node-runtime.test.ts) keeps this major equal
+# image uses the same binary. A test (packages/service-contract/test/node-runtime.test.ts) keeps this major equal
 # to .nvmrc's.
 #
 # ensure_ci_node: when the machine's `node` is older than .nvmrc's major, installs the pinned release from the npm

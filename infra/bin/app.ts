@@ -2,8 +2,7 @@
 // INFRA_REPO_ROOT points service discovery at another repository root; DEPLOYMENT_CONFIG at another config file.
 import path from "node:path";
 import { RouterConfigError, TriggerLimitError, WorkspaceError } from "@repo/pipeline-triggers";
-import { ManifestError } from "@repo/service-manifest";
-import { DeploymentConfigError } from "../lib/config/load.ts";
+import { DeploymentConfigError, ManifestError } from "@repo/service-contract";
 import { buildInfra, createApp, DEFAULT_CONFIG_FILE, DEFAULT_REPO_ROOT } from "../lib/infra-app.ts";
 
 // cdk.json's context also when run without the CLI (e.g. `tsx bin/app.ts`); the CLI's context still wins.

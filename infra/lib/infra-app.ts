@@ -2,18 +2,22 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { triggerPathsForAllServices } from "@repo/pipeline-triggers";
-import { type DiscoveredService, discoverServices } from "@repo/service-manifest";
+import {
+  type DeploymentConfig,
+  type DiscoveredService,
+  discoverServices,
+  loadDeploymentConfig,
+  projectNames,
+  resolveEnvironment,
+  serviceNames,
+} from "@repo/service-contract";
 import { App, AspectPriority, Aspects, Tags, Validations } from "aws-cdk-lib";
 import type * as ecs from "aws-cdk-lib/aws-ecs";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import { CustomResourceConfig } from "aws-cdk-lib/custom-resources";
 import { DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
 import cdkNag from "cdk-nag";
-import { resolveEnvironment } from "./config/environment.ts";
-import { loadDeploymentConfig } from "./config/load.ts";
-import type { DeploymentConfig } from "./config/schema.ts";
 import { LambdaLogRetention } from "./lambda-log-retention.ts";
-import { pipelineName } from "./service-names.ts";
 import { ServiceStack } from "./stacks/service-stack.ts";
 import { SharedStack } from "./stacks/shared-stack.ts";
 
@@ -93,7 +97,7 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
   Aspects.of(app).add(new LambdaLogRetention(logRetention), { priority: AspectPriority.MUTATING });
   Tags.of(app).add("project", config.projectName);
 
-  const shared = new SharedStack(app, `${config.projectName}-shared`, {
+  const shared = new SharedStack(app, projectNames(config.projectName).sharedStack, {
     env,
     description: `${config.projectName}: VPC, ECS cluster, artifact bucket, notifications and source routing shared by every service`,
     config,
@@ -101,12 +105,12 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
     configFile,
     logRetention,
     pipelines: Object.fromEntries(
-      services.map((service) => [pipelineName(config.projectName, service.manifest.name), pathsOf(service)]),
+      services.map((service) => [serviceNames(config.projectName, service.manifest.name).pipeline, pathsOf(service)]),
     ),
   });
 
   const serviceStacks = services.map((service) => {
-    const stack = new ServiceStack(app, `${config.projectName}-${service.manifest.name}`, {
+    const stack = new ServiceStack(app, serviceNames(config.projectName, service.manifest.name).stack, {
       env,
       description: `${config.projectName}: ${service.manifest.name} (${service.dir}) on ECS Fargate, CodeDeploy blue/green, its pipeline`,
       config,

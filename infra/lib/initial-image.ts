@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { DiscoveredService } from "@repo/service-manifest";
+import type { DiscoveredService } from "@repo/service-contract";
 import { AssetHashType, type AssetOptions, FileSystem, IgnoreMode } from "aws-cdk-lib";
 import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import * as ecs from "aws-cdk-lib/aws-ecs";
@@ -44,7 +44,7 @@ export function initialServiceVersion(fingerprint: string): string {
 
 /**
  * The default initial image: the service's own Dockerfile (apps/<service>/Dockerfile) built by `cdk deploy` as an
- * image asset, with the repository root as context (the root .dockerignore applies) and SERVICE, PORT and
+ * image asset, with the repository root as context (the root .dockerignore applies) and SERVICE and
  * SERVICE_VERSION build args. Its hash covers the service's trigger paths only (see triggerPathsFingerprint).
  */
 export function serviceImageAsset(
@@ -79,7 +79,6 @@ function imageBuild(repoRoot: string, service: DiscoveredService, triggerPaths: 
   const file = path.posix.join(service.dir, "Dockerfile");
   const buildArgs = {
     SERVICE: service.manifest.name,
-    PORT: String(service.manifest.port),
     SERVICE_VERSION: initialServiceVersion(fingerprint),
   };
   // The task definition runs on X86_64; build for it wherever cdk deploy runs (e.g. an ARM laptop).

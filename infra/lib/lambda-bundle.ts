@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { esbuildNodeTarget, lambdaNodeRuntimeName } from "@repo/service-manifest";
+import { esbuildNodeTarget, lambdaNodeRuntimeName } from "@repo/service-contract";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { buildSync } from "esbuild";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { DeploymentConfigError, loadDeploymentConfig } from "../lib/config/load.ts";
+import { DeploymentConfigError, loadDeploymentConfig } from "@repo/service-contract";
 
 const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** `cdk bootstrap`'s default qualifier (cdk.json can override it). */

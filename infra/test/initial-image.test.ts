@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { triggerPathsFor } from "@repo/pipeline-triggers";
-import type { DiscoveredService } from "@repo/service-manifest";
+import type { DiscoveredService } from "@repo/service-contract";
 import { AssetHashType, AssetStaging } from "aws-cdk-lib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initialServiceVersion, serviceImageAssetHash, triggerPathsFingerprint } from "../lib/initial-image.ts";
@@ -90,7 +90,6 @@ describe("the default initial image", () => {
       dockerFile: "apps/orders/Dockerfile",
       dockerBuildArgs: {
         SERVICE: "orders",
-        PORT: "3000",
         SERVICE_VERSION: initialServiceVersion(triggerPathsFingerprint(s.repoRoot, paths)),
       },
       platform: "linux/amd64",

@@ -8,11 +8,17 @@ import {
   triggerPathsFor,
   triggerPathsForAllServices,
 } from "@repo/pipeline-triggers";
-import { CODEBUILD_IMAGE, lambdaNodeRuntimeName } from "@repo/service-manifest";
+import {
+  buildStageVariables,
+  CODEBUILD_IMAGE,
+  lambdaNodeRuntimeName,
+  type ServiceManifest,
+  SOURCE_ACTION_NAME,
+  serviceNames,
+} from "@repo/service-contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILD_CACHE_TAG } from "../lib/constructs/build-cache-repository.ts";
 import { bundleLambda, pushRouterEntry } from "../lib/lambda-bundle.ts";
-import { SOURCE_ACTION_NAME } from "../lib/service-names.ts";
 import { DUMMY_AWS_ENV, json, startEndpoint } from "./support/aws-endpoint.ts";
 import {
   manifest,
@@ -142,7 +148,7 @@ describe("trigger paths, from the workspace graph at synth time", () => {
       "buildspec.yml",
       "package.json",
       "packages/create-new-task-def/",
-      "packages/service-manifest/",
+      "packages/service-contract/",
       "packages/tsconfig/",
       "pnpm-lock.yaml",
       "pnpm-workspace.yaml",
@@ -272,28 +278,27 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
       LogGroupName: "/aws/codebuild/bluegreen-orders",
       RetentionInDays: 30,
     });
-    expect(environmentOf(orders)).toEqual({
+    // Exactly the contract's Build stage variables (the rehearsal sets the same ones: build-stage-contract.test.ts).
+    const serviceOf = (name: string) => s.infra.services.find((stack) => stack.service.manifest.name === name)?.service;
+    const variables = (name: string, template: TemplateJson) =>
+      buildStageVariables({
+        manifest: serviceOf(name)?.manifest as ServiceManifest,
+        serviceDir: serviceOf(name)?.dir as string,
+        names: serviceNames("bluegreen", name),
+        repositoryUri: repositoryUri(refTo(template, "ImageRepository")) as unknown as string,
+        cacheRepositoryUri: repositoryUri(refTo(template, "BuildCacheRepository")) as unknown as string,
+        accountId: ACCOUNT,
+      });
+    expect(environmentOf(orders)).toEqual(variables("orders", orders));
+    expect(environmentOf(orders)).toMatchObject({
       SERVICE_NAME: "orders",
-      DOCKERFILE: "apps/orders/Dockerfile",
-      REPOSITORY_URI: repositoryUri(refTo(orders, "ImageRepository")),
-      CACHE_REPOSITORY_URI: repositoryUri(refTo(orders, "BuildCacheRepository")),
       TASK_FAMILY: "bluegreen-orders",
-      CONTAINER_NAME: "orders",
-      CONTAINER_PORT: "3000",
-      AWS_ACCOUNT_ID: ACCOUNT,
-      HOOK_AFTER_ALLOW_TEST_TRAFFIC: { Ref: refTo(orders, "BlueGreenTestTrafficHookFunction") },
+      HOOK_AFTER_ALLOW_TEST_TRAFFIC: "CodeDeployHook_bluegreen-orders",
     });
     // No test-traffic hook: no HOOK_AFTER_ALLOW_TEST_TRAFFIC.
-    expect(Object.keys(environmentOf(s.json("bluegreen-billing")))).toEqual([
-      "SERVICE_NAME",
-      "DOCKERFILE",
-      "REPOSITORY_URI",
-      "CACHE_REPOSITORY_URI",
-      "TASK_FAMILY",
-      "CONTAINER_NAME",
-      "CONTAINER_PORT",
-      "AWS_ACCOUNT_ID",
-    ]);
+    const billing = s.json("bluegreen-billing");
+    expect(environmentOf(billing)).toEqual(variables("billing", billing));
+    expect(environmentOf(billing)).not.toHaveProperty("HOOK_AFTER_ALLOW_TEST_TRAFFIC");
   });
 
   it("keeps the BuildKit cache in its own mutable repository whose overwritten manifests expire", () => {

@@ -1,10 +1,10 @@
-import type { ServiceManifestInput } from "@repo/service-manifest";
+import type { ServiceManifestInput } from "@repo/service-contract";
+import { parseDeploymentConfig } from "@repo/service-contract";
 import { Stack, Validations } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import cdkNag from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseDeploymentConfig } from "../lib/config/load.ts";
 import { buildInfra, createApp } from "../lib/infra-app.ts";
 import { makeRepo, manifest, resourcesOfType, type Scenario, synthesize, type TemplateJson } from "./support/synth.ts";
 

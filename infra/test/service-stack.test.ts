@@ -50,6 +50,7 @@ describe("a service stack with the default manifest settings", () => {
       NODE_ENV: "production",
       PORT: "3000",
       SERVICE_NAME: "orders",
+      HEALTH_CHECK_PATH: "/health",
       SHUTDOWN_GRACE_MS: "25000",
     });
     // No SERVICE_VERSION: the image carries it, and an entry here would override it in every pipeline revision.

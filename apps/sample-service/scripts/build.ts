@@ -1,6 +1,6 @@
 // Bundles src/server.ts and every dependency into dist/server.js: the container runs it without node_modules.
 import { fileURLToPath } from "node:url";
-import { esbuildNodeTarget } from "@repo/service-manifest";
+import { esbuildNodeTarget } from "@repo/service-contract";
 import { type BuildOptions, build } from "esbuild";
 
 export const DEFAULT_OUTFILE = fileURLToPath(new URL("../dist/server.js", import.meta.url));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadServiceManifest } from "@repo/service-manifest";
+import { loadServiceManifest } from "@repo/service-contract";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";

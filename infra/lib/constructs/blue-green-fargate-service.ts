@@ -1,4 +1,4 @@
-import type { ServiceManifest } from "@repo/service-manifest";
+import type { ServiceManifest } from "@repo/service-contract";
 import { Aws, Duration } from "aws-cdk-lib";
 import * as appscaling from "aws-cdk-lib/aws-applicationautoscaling";
 import * as ec2 from "aws-cdk-lib/aws-ec2";

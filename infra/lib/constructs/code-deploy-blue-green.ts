@@ -1,4 +1,4 @@
-import type { ServiceManifest } from "@repo/service-manifest";
+import type { ServiceManifest, ServiceNames } from "@repo/service-contract";
 import { Duration } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as codedeploy from "aws-cdk-lib/aws-codedeploy";
@@ -8,13 +8,13 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { suppress } from "../nag.ts";
 import type { ServiceLoadBalancer } from "./service-load-balancer.ts";
-import { HOOK_FUNCTION_PREFIX, TestTrafficHook } from "./test-traffic-hook.ts";
+import { TestTrafficHook } from "./test-traffic-hook.ts";
 
 export type DeploymentSettings = ServiceManifest["deployment"];
 
 export interface CodeDeployBlueGreenProps {
-  /** `<project>-<service>`: names the CodeDeploy application, the deployment group and the hook function. */
-  name: string;
+  /** The contract's names of the CodeDeploy application, the deployment group and the hook function. */
+  names: Pick<ServiceNames, "codeDeployApplication" | "codeDeployDeploymentGroup" | "testTrafficHookFunction">;
   service: ecs.FargateService;
   loadBalancer: ServiceLoadBalancer;
   deployment: DeploymentSettings;
@@ -45,11 +45,13 @@ export class CodeDeployBlueGreen extends Construct {
     super(scope, id);
     const { deployment, loadBalancer } = props;
 
-    this.application = new codedeploy.EcsApplication(this, "Application", { applicationName: props.name });
+    this.application = new codedeploy.EcsApplication(this, "Application", {
+      applicationName: props.names.codeDeployApplication,
+    });
     this.deploymentConfig = deploymentConfigFor(this, deployment);
     this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, "DeploymentGroup", {
       application: this.application,
-      deploymentGroupName: props.name,
+      deploymentGroupName: props.names.codeDeployDeploymentGroup,
       service: props.service,
       deploymentConfig: this.deploymentConfig,
       blueGreenDeploymentConfig: {
@@ -74,7 +76,7 @@ export class CodeDeployBlueGreen extends Construct {
 
     if (deployment.testTrafficHook) {
       this.hook = new TestTrafficHook(this, "TestTrafficHook", {
-        functionName: `${HOOK_FUNCTION_PREFIX}${props.name}`,
+        functionName: props.names.testTrafficHookFunction,
         vpc: props.hook.vpc,
         testUrl: loadBalancer.testUrl,
         testListenerPort: props.hook.testListenerPort,

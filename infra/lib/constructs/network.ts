@@ -1,10 +1,8 @@
+import { DeploymentConfigError, type DeploymentEnvironment, type NetworkConfig } from "@repo/service-contract";
 import { Fn, RemovalPolicy } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import type { DeploymentEnvironment } from "../config/environment.ts";
-import { DeploymentConfigError } from "../config/load.ts";
-import type { NetworkConfig } from "../config/schema.ts";
 
 export interface NetworkProps {
   network: NetworkConfig;

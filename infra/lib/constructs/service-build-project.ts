@@ -1,11 +1,10 @@
-import { CODEBUILD_IMAGE } from "@repo/service-manifest";
+import { type BuildComputeType, CODEBUILD_IMAGE } from "@repo/service-contract";
 import { ArnFormat, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import type { BuildComputeType } from "../config/schema.ts";
 import { iamResourceFinding, suppress } from "../nag.ts";
 
 /** The one Build-stage recipe (repository root) every service's project runs, unchanged. */
@@ -21,23 +20,19 @@ export const COMPUTE_TYPES: Record<BuildComputeType, codebuild.ComputeType> = {
 /**
  * CodeBuild's standard 8.0 image (Ubuntu 24.04, Docker 28, buildx 0.32; Node.js 22 and 24 as runtime-versions):
  * buildspec.yml selects the Node.js major of .nvmrc. The image and its runtimes are named once, in
- * @repo/service-manifest's node-runtime.ts, with their source.
+ * @repo/service-contract's node-runtime.ts, with their source.
  */
 export const BUILD_IMAGE = codebuild.LinuxBuildImage.fromCodeBuildImageId(CODEBUILD_IMAGE);
 
 export interface ServiceBuildProjectProps {
-  /** Project name, `<project>-<service>` (its log group is /aws/codebuild/<name>). */
+  /** Project name, `<project>-<service>`, and its log group (/aws/codebuild/<name>): the contract's names. */
   projectName: string;
+  logGroupName: string;
   serviceName: string;
-  /** The Dockerfile, relative to the repository root. */
-  dockerfile: string;
+  /** The variables buildspec.yml reads: the contract's buildStageVariables() for this service. */
+  environmentVariables: Record<string, string>;
   repository: ecr.IRepository;
   cacheRepository: ecr.IRepository;
-  taskFamily: string;
-  containerName: string;
-  containerPort: number;
-  /** The AfterAllowTestTraffic Lambda's name, when the service has one. */
-  hookFunctionName?: string;
   computeType: BuildComputeType;
   logRetention: logs.RetentionDays;
 }
@@ -51,19 +46,17 @@ export interface ServiceBuildProjectProps {
 export class ServiceBuildProject extends Construct {
   readonly project: codebuild.PipelineProject;
   readonly logGroup: logs.LogGroup;
-  readonly environmentVariables: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: ServiceBuildProjectProps) {
     super(scope, id);
     const stack = Stack.of(this);
 
     this.logGroup = new logs.LogGroup(this, "Logs", {
-      logGroupName: `/aws/codebuild/${props.projectName}`,
+      logGroupName: props.logGroupName,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.environmentVariables = buildEnvironment(props, stack.account);
     this.project = new codebuild.PipelineProject(this, "Project", {
       projectName: props.projectName,
       description: `${props.serviceName}: builds and pushes the image, writes the deploy artifacts (${BUILDSPEC_FILE})`,
@@ -74,7 +67,7 @@ export class ServiceBuildProject extends Construct {
         privileged: true,
       },
       environmentVariables: Object.fromEntries(
-        Object.entries(this.environmentVariables).map(([name, value]) => [name, { value }]),
+        Object.entries(props.environmentVariables).map(([name, value]) => [name, { value }]),
       ),
       logging: { cloudWatch: { logGroup: this.logGroup } },
       timeout: Duration.minutes(30),
@@ -131,32 +124,4 @@ export class ServiceBuildProject extends Construct {
       },
     ]);
   }
-}
-
-/** The variables buildspec.yml documents, for one service (CodeBuild itself sets AWS_REGION). */
-export function buildEnvironment(
-  props: Pick<
-    ServiceBuildProjectProps,
-    | "serviceName"
-    | "dockerfile"
-    | "repository"
-    | "cacheRepository"
-    | "taskFamily"
-    | "containerName"
-    | "containerPort"
-    | "hookFunctionName"
-  >,
-  account: string,
-): Record<string, string> {
-  return {
-    SERVICE_NAME: props.serviceName,
-    DOCKERFILE: props.dockerfile,
-    REPOSITORY_URI: props.repository.repositoryUri,
-    CACHE_REPOSITORY_URI: props.cacheRepository.repositoryUri,
-    TASK_FAMILY: props.taskFamily,
-    CONTAINER_NAME: props.containerName,
-    CONTAINER_PORT: String(props.containerPort),
-    AWS_ACCOUNT_ID: account,
-    ...(props.hookFunctionName ? { HOOK_AFTER_ALLOW_TEST_TRAFFIC: props.hookFunctionName } : {}),
-  };
 }

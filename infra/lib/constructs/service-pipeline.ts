@@ -1,4 +1,5 @@
 import { codePipelinePushFilters } from "@repo/pipeline-triggers";
+import { PIPELINE_IMAGE_PLACEHOLDER_NAME, SOURCE_ACTION_NAME } from "@repo/service-contract";
 import { Stack } from "aws-cdk-lib";
 import type * as codebuild from "aws-cdk-lib/aws-codebuild";
 import type * as codecommit from "aws-cdk-lib/aws-codecommit";
@@ -11,15 +12,12 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct, type IConstruct } from "constructs";
 import { iamResourceFinding, suppress } from "../nag.ts";
-import { SOURCE_ACTION_NAME } from "../service-names.ts";
 
 /** Where a pipeline reads the repository: CodeCommit, or a CodeConnections connection (GitHub, GitLab, Bitbucket). */
 export type PipelineSource =
   | { type: "codecommit"; repository: codecommit.IRepository; branch: string }
   | { type: "codeconnections"; connectionArn: string; owner: string; repo: string; branch: string };
 
-/** The placeholder create-new-task-def writes into taskdef.json, which the Deploy action fills from imageDetail.json. */
-export const IMAGE_PLACEHOLDER = "IMAGE1_NAME";
 /** The pipeline events the notification topic receives (the manual-approval one only when the stage exists). */
 export const NOTIFIED_EVENTS = [
   codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED,
@@ -29,6 +27,7 @@ export const NOTIFIED_EVENTS = [
 export interface ServicePipelineProps {
   /** An explicit name (the CodeCommit router starts the pipeline by it). */
   pipelineName: string;
+  notificationRuleName: string;
   source: PipelineSource;
   /** The paths whose change starts this pipeline (V2 push filters for CodeConnections sources). */
   triggerPaths: readonly string[];
@@ -134,7 +133,7 @@ export class ServicePipeline extends Construct {
           deploymentGroup: props.deploymentGroup,
           taskDefinitionTemplateInput: build,
           appSpecTemplateInput: build,
-          containerImageInputs: [{ input: build, taskDefinitionPlaceholder: IMAGE_PLACEHOLDER }],
+          containerImageInputs: [{ input: build, taskDefinitionPlaceholder: PIPELINE_IMAGE_PLACEHOLDER_NAME }],
           // The action's own grants (ecs:RegisterTaskDefinition and iam:PassRole on *) are dropped in favour of
           // grantDeploy's.
           role: this.deployRole.withoutPolicyUpdates(),
@@ -145,7 +144,7 @@ export class ServicePipeline extends Construct {
     this.acknowledgeArtifactGrants(props);
 
     this.notificationRule = this.pipeline.notifyOn("Notifications", props.notificationTopic, {
-      notificationRuleName: `${props.pipelineName}-pipeline`,
+      notificationRuleName: props.notificationRuleName,
       detailType: notifications.DetailType.BASIC,
       events: [
         ...NOTIFIED_EVENTS,

@@ -1,4 +1,4 @@
-import { type ServiceManifest, shutdownGraceMs } from "@repo/service-manifest";
+import { CONTAINER_SETTINGS, containerEnvironment, type ServiceManifest, TASK_PLATFORM } from "@repo/service-contract";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -6,18 +6,20 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { suppress } from "../nag.ts";
 
-/** The container runs as this user (the Node image's unprivileged `node` user). */
-export const CONTAINER_USER = "1000";
-
 export interface ServiceTaskDefinitionProps {
   manifest: ServiceManifest;
   /** Task definition family (`<project>-<service>`): the service and the pipeline both refer to it by this name. */
   family: string;
+  containerName: string;
   image: ecs.ContainerImage;
   logRetention: logs.RetentionDays;
 }
 
-/** The Fargate task definition CDK owns: shape, roles, logging, environment; the pipeline only swaps the image. */
+/**
+ * The Fargate task definition CDK owns: shape, roles, logging, environment; the pipeline only swaps the image. Its
+ * values come from @repo/service-contract (a test compares the synthesized definition with the contract's document,
+ * which taskdef.template.json is generated from).
+ */
 export class ServiceTaskDefinition extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;
@@ -38,22 +40,22 @@ export class ServiceTaskDefinition extends Construct {
       cpu: manifest.cpu,
       memoryLimitMiB: manifest.memory,
       runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.X86_64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+        cpuArchitecture: ecs.CpuArchitecture.of(TASK_PLATFORM.runtimePlatform.cpuArchitecture),
+        operatingSystemFamily: ecs.OperatingSystemFamily.of(TASK_PLATFORM.runtimePlatform.operatingSystemFamily),
       },
     });
     this.executionRole = this.taskDefinition.obtainExecutionRole();
 
     this.container = this.taskDefinition.addContainer("Container", {
-      containerName: manifest.name,
+      containerName: props.containerName,
       image: props.image,
-      essential: true,
+      essential: CONTAINER_SETTINGS.essential,
       portMappings: [{ containerPort: manifest.port, protocol: ecs.Protocol.TCP }],
       environment: containerEnvironment(manifest),
       secrets: containerSecrets(manifest),
-      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: manifest.name }),
-      user: CONTAINER_USER,
-      readonlyRootFilesystem: true,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: props.containerName }),
+      user: CONTAINER_SETTINGS.user,
+      readonlyRootFilesystem: CONTAINER_SETTINGS.readonlyRootFilesystem,
       stopTimeout: Duration.seconds(manifest.stopTimeoutSeconds),
     });
 
@@ -70,28 +72,12 @@ export class ServiceTaskDefinition extends Construct {
       {
         id: "AwsSolutions-ECS2",
         reason:
-          "The environment holds only non-secret settings from service.json (port, name, shutdown grace); " +
+          "The environment holds only non-secret settings (service.json's own, and the platform's: port, name, health " +
+          "path, shutdown grace); " +
           "secrets are passed by reference through the container's `secrets`.",
       },
     ]);
   }
-}
-
-export { shutdownGraceMs };
-
-/**
- * The container's environment. SERVICE_VERSION is deliberately absent: the image bakes it in (the pipeline's build
- * passes the image tag, `cdk deploy` a version derived from the asset's hash), and an entry here would override it
- * in every revision the pipeline copies from this one.
- */
-export function containerEnvironment(manifest: ServiceManifest): Record<string, string> {
-  return {
-    ...manifest.environment,
-    NODE_ENV: manifest.environment.NODE_ENV ?? "production",
-    PORT: String(manifest.port),
-    SERVICE_NAME: manifest.name,
-    SHUTDOWN_GRACE_MS: String(shutdownGraceMs(manifest.stopTimeoutSeconds)),
-  };
 }
 
 function containerSecrets(manifest: ServiceManifest): Record<string, ecs.Secret> {

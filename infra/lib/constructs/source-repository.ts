@@ -1,7 +1,7 @@
+import type { CodeCommitSourceConfig } from "@repo/service-contract";
 import { RemovalPolicy } from "aws-cdk-lib";
 import * as codecommit from "aws-cdk-lib/aws-codecommit";
 import { Construct } from "constructs";
-import type { CodeCommitSourceConfig } from "../config/schema.ts";
 
 export interface SourceRepositoryProps {
   source: CodeCommitSourceConfig;

@@ -1,3 +1,4 @@
+import { CODEDEPLOY_HOOK_PREFIX } from "@repo/service-contract";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -6,12 +7,6 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { bundleLambda, nodeLambdaRuntime } from "../lambda-bundle.ts";
 import { suppress } from "../nag.ts";
-
-/**
- * Prefix of every hook function's name: CodeDeploy's managed role policy (AWSCodeDeployRoleForECS) may invoke
- * only functions whose names start with it.
- */
-export const HOOK_FUNCTION_PREFIX = "CodeDeployHook_";
 
 export interface TestTrafficHookProps {
   functionName: string;
@@ -38,8 +33,8 @@ export class TestTrafficHook extends Construct {
 
   constructor(scope: Construct, id: string, props: TestTrafficHookProps) {
     super(scope, id);
-    if (!props.functionName.startsWith(HOOK_FUNCTION_PREFIX)) {
-      throw new Error(`hook function name "${props.functionName}" must start with ${HOOK_FUNCTION_PREFIX}`);
+    if (!props.functionName.startsWith(CODEDEPLOY_HOOK_PREFIX)) {
+      throw new Error(`hook function name "${props.functionName}" must start with ${CODEDEPLOY_HOOK_PREFIX}`);
     }
 
     this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", {

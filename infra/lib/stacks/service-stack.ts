@@ -1,4 +1,10 @@
-import type { DiscoveredService } from "@repo/service-manifest";
+import {
+  artifactBucketName,
+  buildStageVariables,
+  type DeploymentConfig,
+  type DiscoveredService,
+  serviceNames,
+} from "@repo/service-contract";
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type * as codebuild from "aws-cdk-lib/aws-codebuild";
 import * as codecommit from "aws-cdk-lib/aws-codecommit";
@@ -11,7 +17,6 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
-import type { DeploymentConfig } from "../config/schema.ts";
 import { BlueGreenFargateService } from "../constructs/blue-green-fargate-service.ts";
 import { BuildCacheRepository } from "../constructs/build-cache-repository.ts";
 import { CodeDeployBlueGreen } from "../constructs/code-deploy-blue-green.ts";
@@ -22,7 +27,6 @@ import { type PipelineSource, ServicePipeline } from "../constructs/service-pipe
 import { ServiceRepository } from "../constructs/service-repository.ts";
 import { ServiceTaskDefinition } from "../constructs/service-task-definition.ts";
 import { serviceImageAsset } from "../initial-image.ts";
-import { artifactBucketName, pipelineName, serviceResourceName } from "../service-names.ts";
 import type { SharedStack } from "./shared-stack.ts";
 
 export interface ServiceStackProps extends StackProps {
@@ -88,7 +92,7 @@ export class ServiceStack extends Stack {
     this.service = props.service;
     const { config, shared } = props;
     const { manifest } = props.service;
-    const resourceName = serviceResourceName(config.projectName, manifest.name);
+    const names = serviceNames(config.projectName, manifest.name);
 
     const { repository } = new ServiceRepository(this, "Image", { imagesKept: config.ecrImagesKept });
     const { repository: cacheRepository } = new BuildCacheRepository(this, "BuildCache");
@@ -96,7 +100,8 @@ export class ServiceStack extends Stack {
     const image = props.initialImage ?? serviceImageAsset(props.repoRoot, props.service, props.triggerPaths);
     const task = new ServiceTaskDefinition(this, "Task", {
       manifest,
-      family: resourceName,
+      family: names.taskFamily,
+      containerName: names.container,
       image,
       logRetention: props.logRetention,
     });
@@ -130,7 +135,7 @@ export class ServiceStack extends Stack {
     });
 
     const strategy = new CodeDeployBlueGreen(this, "BlueGreen", {
-      name: resourceName,
+      names,
       service: fargate.service,
       loadBalancer,
       deployment: manifest.deployment,
@@ -144,22 +149,26 @@ export class ServiceStack extends Stack {
     });
 
     const build = new ServiceBuildProject(this, "Build", {
-      projectName: resourceName,
+      projectName: names.buildProject,
+      logGroupName: names.buildLogGroup,
       serviceName: manifest.name,
-      dockerfile: `${props.service.dir}/Dockerfile`,
+      environmentVariables: buildStageVariables({
+        manifest,
+        serviceDir: props.service.dir,
+        names,
+        repositoryUri: repository.repositoryUri,
+        cacheRepositoryUri: cacheRepository.repositoryUri,
+        accountId: this.account,
+      }),
       repository,
       cacheRepository,
-      taskFamily: task.taskDefinition.family,
-      containerName: task.container.containerName,
-      containerPort: manifest.port,
-      hookFunctionName: strategy.hook?.function.functionName,
       computeType: config.buildComputeType,
       logRetention: props.logRetention,
     });
 
-    const name = pipelineName(config.projectName, manifest.name);
     const pipeline = new ServicePipeline(this, "Pipeline", {
-      pipelineName: name,
+      pipelineName: names.pipeline,
+      notificationRuleName: names.pipelineNotificationRule,
       source: pipelineSource(this, config),
       triggerPaths: props.triggerPaths,
       artifactBucket: s3.Bucket.fromBucketName(
@@ -194,7 +203,7 @@ export class ServiceStack extends Stack {
       serviceUrl: loadBalancer.serviceUrl,
       testUrl: loadBalancer.testUrl,
       pipeline: pipeline.pipeline,
-      pipelineName: name,
+      pipelineName: names.pipeline,
       buildProject: build.project,
       triggerPaths: props.triggerPaths,
     };

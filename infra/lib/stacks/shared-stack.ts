@@ -1,3 +1,10 @@
+import {
+  artifactBucketName,
+  type DeploymentConfig,
+  type DeploymentEnvironment,
+  projectNames,
+  SOURCE_ACTION_NAME,
+} from "@repo/service-contract";
 import { CfnOutput, Fn, Stack, type StackProps } from "aws-cdk-lib";
 import type * as codecommit from "aws-cdk-lib/aws-codecommit";
 import type * as ec2 from "aws-cdk-lib/aws-ec2";
@@ -7,15 +14,12 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Construct } from "constructs";
-import type { DeploymentEnvironment } from "../config/environment.ts";
-import type { DeploymentConfig } from "../config/schema.ts";
 import { ArtifactStorage } from "../constructs/artifact-storage.ts";
 import { Network } from "../constructs/network.ts";
 import { NotificationTopic } from "../constructs/notification-topic.ts";
 import { PushRouter } from "../constructs/push-router.ts";
 import { SourceRepository } from "../constructs/source-repository.ts";
 import { suppress } from "../nag.ts";
-import { artifactBucketName, SOURCE_ACTION_NAME } from "../service-names.ts";
 
 export interface SharedStackProps extends StackProps {
   config: DeploymentConfig;
@@ -48,6 +52,7 @@ export class SharedStack extends Stack {
   constructor(scope: Construct, id: string, props: SharedStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const names = projectNames(config.projectName);
 
     const network = new Network(this, "Network", {
       network: config.network,
@@ -85,7 +90,7 @@ export class SharedStack extends Stack {
     }
 
     this.notificationTopic = new NotificationTopic(this, "PipelineNotifications", {
-      topicName: `${config.projectName}-pipelines`,
+      topicName: names.notificationTopic,
       email: config.notificationEmail,
     }).topic;
     new CfnOutput(this, "PipelineNotificationTopicArn", { value: this.notificationTopic.topicArn });
@@ -100,7 +105,7 @@ export class SharedStack extends Stack {
       });
       if (Object.keys(props.pipelines).length > 0) {
         this.pushRouter = new PushRouter(this, "PushRouter", {
-          functionName: `${config.projectName}-push-router`,
+          functionName: names.pushRouterFunction,
           repository: source.repository,
           repositoryName: config.source.repositoryName,
           branch: config.source.branch,

@@ -1,12 +1,11 @@
 // Test support: a throw-away repository root with generated manifests, synthesized once per scenario.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { ServiceManifestInput } from "@repo/service-manifest";
+import type { ServiceManifestInput } from "@repo/service-contract";
+import { type DeploymentConfigInput, parseDeploymentConfig } from "@repo/service-contract";
 import { Template } from "aws-cdk-lib/assertions";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import { type CloudAssembly, DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
-import { parseDeploymentConfig } from "../../lib/config/load.ts";
-import type { DeploymentConfigInput } from "../../lib/config/schema.ts";
 import { buildInfra, createApp, type Infra } from "../../lib/infra-app.ts";
 import { temporaryDir } from "./temporary.ts";
 

@@ -1,10 +1,11 @@
+import { APPSPEC_TASK_DEFINITION_PLACEHOLDER } from "@repo/service-contract/placeholders";
 import { type Document, isMap, isScalar, isSeq, parseDocument, visit, YAMLSeq } from "yaml";
 import { formatIssues, type Issue, ValidationError } from "./errors.ts";
 import { HOOK_EVENTS, type HookFunctions } from "./hooks.ts";
 import { isPlainObject } from "./register-schema.ts";
 
 /** CodeDeploy's own placeholder: the Deploy stage puts the newly registered task definition's ARN there. */
-export const TASK_DEFINITION_PLACEHOLDER = "<TASK_DEFINITION>";
+export const TASK_DEFINITION_PLACEHOLDER = APPSPEC_TASK_DEFINITION_PLACEHOLDER;
 
 const PLACEHOLDER = /\$\{([A-Z_][A-Z0-9_]*)\}/g;
 /** The one placeholder that becomes a YAML number; it must be a whole scalar. */

@@ -6,7 +6,7 @@ import { UsageError } from "./errors.ts";
 import { deployableImageUri, parseDigest, parseImageReference, renderImageDetail } from "./image.ts";
 import { type CreateTaskDefOptions, type Env, type Mode, modeOf } from "./options.ts";
 import { renderTaskDefinitionTemplate, templateVariables } from "./template.ts";
-import { validateTaskDefinition } from "./validate.ts";
+import { targetPort, validateTaskDefinition } from "./validate.ts";
 import { writeFilesAtomically } from "./write-artifacts.ts";
 
 export const OUTPUT_FILES = {
@@ -76,10 +76,11 @@ export async function renderArtifacts(
     source = `task definition ${registered.taskDefinition.taskDefinitionArn ?? family} (as registered in ECS)`;
   }
 
-  validateTaskDefinition(taskDefinition, { source, container: options.container, port: options.port, imageUri });
+  const target = { source, container: options.container, port: options.port, imageUri };
+  validateTaskDefinition(taskDefinition, target);
   const appspec = renderAppSpec(appspecTemplate, options.appspec, {
     containerName: options.container,
-    containerPort: options.port,
+    containerPort: targetPort(taskDefinition, target),
     hooks: options.hooks,
   });
   return {

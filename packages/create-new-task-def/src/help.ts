@@ -7,8 +7,8 @@ Writes the Build stage's deploy artifacts for a CodeDeploy ECS blue/green deploy
 taskdef.json (image set to <IMAGE1_NAME>), appspec.yaml and imageDetail.json ({"ImageURI": ...}).
 
 Usage:
-  create-new-task-def --family <family> --container <name> --port <port> --image <uri> [options]   registered mode
-  create-new-task-def --template taskdef.template.json --container <name> --port <port> --image <uri> [options]
+  create-new-task-def --family <family> --container <name> --image <uri> [options]   registered mode
+  create-new-task-def --template taskdef.template.json --container <name> --image <uri> [options]
 
 Registered mode (default) reads the family's newest revision with ecs:DescribeTaskDefinition (tags included),
 drops the read-only members and keeps everything else. Template mode renders \${NAME} placeholders from the flags
@@ -19,7 +19,7 @@ or none.
 Options (each falls back to the environment variable shown; a flag wins over the variable):
   --family <family>       TASK_FAMILY       task definition family (registered mode; \${TASK_FAMILY} in templates)
   --container <name>      CONTAINER_NAME    container that runs the image and receives the load balancer's traffic
-  --port <port>           CONTAINER_PORT    its container port (must be one of its port mappings)
+  --port <port>           CONTAINER_PORT    its container port (default: the container's only port mapping)
   --image <uri>           IMAGE_URI         the built image, repo:tag or repo@sha256:<digest>
   --digest <sha256:...>   IMAGE_DIGEST      pins a repo:tag image: imageDetail.json gets repo@sha256:...
   --template <path>       TASKDEF_TEMPLATE  template mode: render this file instead of reading ECS

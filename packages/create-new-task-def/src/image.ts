@@ -1,7 +1,9 @@
+/** What CodeDeploy substitutes into taskdef.json: the CodeDeployToECS action replaces it with imageDetail.json's ImageURI. */
+import { TASKDEF_IMAGE_PLACEHOLDER } from "@repo/service-contract/placeholders";
 import { UsageError } from "./errors.ts";
 
-/** What CodeDeploy substitutes into taskdef.json: the CodeDeployToECS action replaces it with imageDetail.json's ImageURI. */
-export const IMAGE_PLACEHOLDER = "<IMAGE1_NAME>";
+/** The image in taskdef.json that the Deploy stage fills from imageDetail.json (the contract names it). */
+export const IMAGE_PLACEHOLDER = TASKDEF_IMAGE_PLACEHOLDER;
 
 export interface ImageReference {
   /** Registry host and repository path, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api`. */

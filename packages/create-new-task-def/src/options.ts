@@ -14,8 +14,11 @@ export interface CreateTaskDefOptions {
   image: string;
   /** Optional digest (`sha256:...`) that pins a `repo:tag` image. */
   digest?: string;
-  /** Container port the load balancer targets; must be one of the container's port mappings. */
-  port: number;
+  /**
+   * Container port the load balancer targets; must be one of the container's port mappings. Absent: the container's
+   * only port mapping (the task definition CDK registers has exactly one).
+   */
+  port?: number;
   /** Template mode: path of taskdef.template.json. Absent: registered mode. */
   template?: string;
   /** Folder that receives taskdef.json, appspec.yaml and imageDetail.json. */
@@ -98,17 +101,16 @@ export function parseCommandLine(argv: readonly string[], env: Env): Invocation 
   }
   if (container === undefined) missing.push("--container / CONTAINER_NAME");
   if (image === undefined) missing.push("--image / IMAGE_URI");
-  if (portText === undefined) missing.push("--port / CONTAINER_PORT");
   if (missing.length > 0) throw new UsageError(`missing required settings: ${missing.join(", ")}`);
 
   const options: CreateTaskDefOptions = {
     container: container as string,
     image: image as string,
-    port: parsePort(portText as string),
     out: setting("out") ?? DEFAULT_OUT,
     appspec: setting("appspec") ?? DEFAULT_APPSPEC,
     hooks: resolveHooks(values.hook ?? [], env),
   };
+  if (portText !== undefined) options.port = parsePort(portText);
   if (family !== undefined) options.family = family;
   if (template !== undefined) options.template = template;
   const digest = setting("digest");

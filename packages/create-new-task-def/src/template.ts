@@ -33,7 +33,7 @@ export function templateVariables(
     SERVICE_VERSION: env.SERVICE_VERSION || image.reference.tag,
     TASK_FAMILY: options.family ?? env.TASK_FAMILY,
     CONTAINER_NAME: options.container,
-    CONTAINER_PORT: String(options.port),
+    CONTAINER_PORT: options.port === undefined ? env.CONTAINER_PORT : String(options.port),
     IMAGE_URI: image.uri,
     IMAGE_TAG: image.reference.tag,
   };
@@ -81,6 +81,9 @@ export function renderTaskDefinitionTemplate(
     for (const name of absent) missing.add(name);
     if (absent.length > 0) return value;
 
+    if (schema && (schema.isListSchema() || schema.isStructSchema() || schema.isMapSchema())) {
+      return fillStructured(value, schema.isListSchema() ? "list" : "object", path);
+    }
     const kind = scalarKind(schema);
     if (kind === "number" || kind === "boolean") {
       const whole = WHOLE_PLACEHOLDER.exec(value);
@@ -104,6 +107,28 @@ export function renderTaskDefinitionTemplate(
       return raw === "true";
     }
     return value.replace(PLACEHOLDER, (_match, name: string) => variables[name] as string);
+  };
+
+  // A list or structure member given as one placeholder (e.g. "environment": "${CONTAINER_ENVIRONMENT}") takes its
+  // variable's value as JSON; the schema check after rendering validates what it holds.
+  const fillStructured = (value: string, kind: "list" | "object", path: string): unknown => {
+    const whole = WHOLE_PLACEHOLDER.exec(value);
+    if (!whole) {
+      issues.push({ path, problem: `must be a ${kind}: use exactly one placeholder whose value is JSON` });
+      return value;
+    }
+    const name = whole[1] as string;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(variables[name] as string);
+    } catch (error) {
+      issues.push({ path, problem: `\${${name}} is not JSON (${(error as Error).message})` });
+      return value;
+    }
+    if (kind === "list" ? !Array.isArray(parsed) : !isPlainObject(parsed)) {
+      issues.push({ path, problem: `\${${name}} must hold a JSON ${kind === "list" ? "array" : "object"}` });
+    }
+    return parsed;
   };
 
   const rendered = fill(parsed, registerInputSchemaAt([]), "") as Record<string, unknown>;

@@ -6,7 +6,8 @@ export interface ValidationTarget {
   /** Where the task definition came from, named in every message (a file, or the family read from ECS). */
   source: string;
   container: string;
-  port: number;
+  /** The load balancer's container port; undefined: the container's only port mapping. */
+  port: number | undefined;
   /** The image the deployment will run (what CodeDeploy puts in place of <IMAGE1_NAME>). */
   imageUri: string;
 }
@@ -100,9 +101,15 @@ export function checkTargetContainer(taskDefinition: Record<string, unknown>, ta
       problem: `must be ${IMAGE_PLACEHOLDER} (CodeDeploy puts imageDetail.json's ImageURI there), got ${JSON.stringify(container.image)}`,
     });
   }
-  const mappings = Array.isArray(container.portMappings) ? container.portMappings.filter(isPlainObject) : [];
-  const ports = mappings.map((mapping) => mapping.containerPort);
-  if (!ports.includes(target.port)) {
+  const ports = mappedPorts(container);
+  if (target.port === undefined) {
+    if (ports.length !== 1) {
+      issues.push({
+        path: `${path}.portMappings`,
+        problem: `container ${target.container} maps ${ports.length > 0 ? `ports ${ports.join(", ")}` : "no port"}: name the load balancer's with --port / CONTAINER_PORT`,
+      });
+    }
+  } else if (!ports.includes(target.port)) {
     const mapped = ports.length > 0 ? `mapped: ${ports.join(", ")}` : "it has no port mappings";
     issues.push({
       path: `${path}.portMappings`,
@@ -110,6 +117,18 @@ export function checkTargetContainer(taskDefinition: Record<string, unknown>, ta
     });
   }
   return issues;
+}
+
+function mappedPorts(container: Record<string, unknown>): unknown[] {
+  const mappings = Array.isArray(container.portMappings) ? container.portMappings.filter(isPlainObject) : [];
+  return mappings.map((mapping) => mapping.containerPort);
+}
+
+/** The load balancer's port: the one given, else the named container's only port mapping (validated before). */
+export function targetPort(taskDefinition: Record<string, unknown>, target: ValidationTarget): number {
+  if (target.port !== undefined) return target.port;
+  const container = containersOf(taskDefinition).find((candidate) => candidate.name === target.container);
+  return (container ? mappedPorts(container)[0] : undefined) as number;
 }
 
 function checkTags(taskDefinition: Record<string, unknown>): Issue[] {

@@ -100,13 +100,13 @@ describe("usage errors (exit 2)", () => {
     await expectFailure(
       await run(["--appspec", ROOT_APPSPEC], {}),
       EXIT_CODES.usage,
-      "usage error: missing required settings: --family / TASK_FAMILY (or --template / TASKDEF_TEMPLATE for template mode), --container / CONTAINER_NAME, --image / IMAGE_URI, --port / CONTAINER_PORT",
+      "usage error: missing required settings: --family / TASK_FAMILY (or --template / TASKDEF_TEMPLATE for template mode), --container / CONTAINER_NAME, --image / IMAGE_URI",
     );
   });
 
-  it.each(["80a", "0", "65536", "3000.5", ""])("rejects the port %j", async (port) => {
+  it.each(["80a", "0", "65536", "3000.5"])("rejects the port %j", async (port) => {
     const result = await run(withFlag("--port", port));
-    await expectFailure(result, EXIT_CODES.usage, port === "" ? "--port / CONTAINER_PORT" : `got "${port}"`);
+    await expectFailure(result, EXIT_CODES.usage, `got "${port}"`);
   });
 
   it("rejects a bad CONTAINER_PORT from the environment, naming both sources", async () => {
@@ -285,7 +285,7 @@ describe("validation errors (exit 3)", () => {
     await expectFailure(
       await run(GOOD, { AWS_DEFAULT_REGION: "" }),
       EXIT_CODES.validation,
-      "no value for 10 template variable(s): TASK_FAMILY (--family or TASK_FAMILY), CPU, MEMORY, EXECUTION_ROLE_ARN, TASK_ROLE_ARN, STOP_TIMEOUT, SERVICE_NAME, SHUTDOWN_GRACE_MS, LOG_GROUP, AWS_REGION (AWS_REGION or AWS_DEFAULT_REGION)",
+      "no value for 10 template variable(s): TASK_FAMILY (--family or TASK_FAMILY), CPU, MEMORY, EXECUTION_ROLE_ARN, TASK_ROLE_ARN, STOP_TIMEOUT, CONTAINER_ENVIRONMENT, CONTAINER_SECRETS, LOG_GROUP, AWS_REGION (AWS_REGION or AWS_DEFAULT_REGION)",
     );
   });
 

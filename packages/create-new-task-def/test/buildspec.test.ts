@@ -2,6 +2,7 @@
 import { execFile } from "node:child_process";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { buildStageVariables, serviceNames } from "@repo/service-contract";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CLI_FLAGS } from "../src/index.ts";
@@ -10,18 +11,17 @@ import {
   ACCOUNT,
   BUNDLE,
   CACHE_REPOSITORY,
-  CONTAINER,
   DIGEST,
   describeTaskDefinitionResponse,
   ECS_TARGET_PREFIX,
   FAMILY,
   GOLDEN_DIR,
   makeTempDir,
-  PORT,
   REGION,
   REPO_ROOT,
   REPOSITORY,
   removeDir,
+  SAMPLE_MANIFEST,
   snapshotDir,
 } from "./support/fixtures.ts";
 
@@ -170,13 +170,15 @@ fi
       HOME: source,
       FAKE_LOG: log(),
       FAKE_DIGEST: DIGEST,
-      SERVICE_NAME: "sample-service",
-      REPOSITORY_URI: REPOSITORY,
-      CACHE_REPOSITORY_URI: CACHE_REPOSITORY,
-      TASK_FAMILY: FAMILY,
-      CONTAINER_NAME: CONTAINER,
-      CONTAINER_PORT: String(PORT),
-      AWS_ACCOUNT_ID: ACCOUNT,
+      // What infra sets on the CodeBuild project, from the contract.
+      ...buildStageVariables({
+        manifest: SAMPLE_MANIFEST,
+        serviceDir: "apps/sample-service",
+        names: serviceNames("bluegreen", SAMPLE_MANIFEST.name),
+        repositoryUri: REPOSITORY,
+        cacheRepositoryUri: CACHE_REPOSITORY,
+        accountId: ACCOUNT,
+      }),
       AWS_REGION: REGION,
       AWS_DEFAULT_REGION: REGION,
       CODEBUILD_RESOLVED_SOURCE_VERSION: "4e1f9b2c0ffee0123456789abcdef0123456789a",
@@ -216,7 +218,7 @@ fi
       "docker buildx create --name ci --driver docker-container --driver-opt image=public.ecr.aws/vend/moby/buildkit:buildx-stable-1 --use --bootstrap",
       [
         "docker buildx build --file apps/sample-service/Dockerfile --build-arg SERVICE=sample-service",
-        `--build-arg PORT=${PORT} --build-arg SERVICE_VERSION=4e1f9b2`,
+        "--build-arg SERVICE_VERSION=4e1f9b2",
         `--cache-from type=registry,ref=${cache}`,
         `--cache-to type=registry,ref=${cache},mode=max,image-manifest=true,oci-mediatypes=true`,
         `--provenance=false --tag ${REPOSITORY}:4e1f9b2 --metadata-file .artifacts/build-metadata.json --push .`,
@@ -239,7 +241,7 @@ fi
     expect(result.code).toBe(0);
     const build = (await toolCalls()).find((call) => call.startsWith("docker buildx build")) ?? "";
     expect(build).toContain(
-      `--file apps/sample-service/Dockerfile.alt --build-arg SERVICE=sample-service --build-arg PORT=${PORT} --build-arg SERVICE_VERSION=4e1f9b2 --build-arg NODE_IMAGE=registry.example/mirror/node:24-bookworm-slim --cache-from`,
+      `--file apps/sample-service/Dockerfile.alt --build-arg SERVICE=sample-service --build-arg SERVICE_VERSION=4e1f9b2 --build-arg NODE_IMAGE=registry.example/mirror/node:24-bookworm-slim --cache-from`,
     );
   });
 

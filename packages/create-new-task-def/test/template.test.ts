@@ -12,6 +12,7 @@ import {
   ROOT_APPSPEC,
   ROOT_TASKDEF_TEMPLATE,
   removeDir,
+  SAMPLE_MANIFEST,
   TEMPLATE_ENV,
 } from "./support/fixtures.ts";
 import { expectGolden } from "./support/golden.ts";
@@ -92,12 +93,29 @@ describe("template mode", () => {
     const result = await createNewTaskDef(templateOptions(), { env: { ...TEMPLATE_ENV, SERVICE_VERSION: "v1.2.3" } });
     const taskdef = JSON.parse(await readFile(result.files.taskdef, "utf8"));
     const names = taskdef.containerDefinitions[0].environment.map((entry: { name: string }) => entry.name);
-    expect(names).toEqual(["NODE_ENV", "PORT", "SERVICE_NAME", "SHUTDOWN_GRACE_MS"]);
+    expect(names).toEqual(["LOG_LEVEL", "NODE_ENV", "PORT", "SERVICE_NAME", "HEALTH_CHECK_PATH", "SHUTDOWN_GRACE_MS"]);
+  });
+
+  it("fills a list member given as one placeholder from the variable's JSON: the manifest's environment and secrets", async () => {
+    const result = await createNewTaskDef(templateOptions(), { env: TEMPLATE_ENV });
+    const container = JSON.parse(await readFile(result.files.taskdef, "utf8")).containerDefinitions[0];
+    expect(container.environment).toContainEqual({ name: "LOG_LEVEL", value: "info" });
+    expect(container.secrets).toEqual([{ name: "DATABASE_URL", valueFrom: SAMPLE_MANIFEST.secrets.DATABASE_URL }]);
+  });
+
+  it.each([
+    ["not JSON", "[{", /\$\{CONTAINER_ENVIRONMENT\} is not JSON/],
+    ["not an array", '{"name":"A"}', /\$\{CONTAINER_ENVIRONMENT\} must hold a JSON array/],
+    ["entries of the wrong shape", '[{"name":1}]', /containerDefinitions\[0\]\.environment\[0\]\.name/],
+  ])("rejects a list variable that is %s, naming it", async (_what, value, message) => {
+    await expect(
+      createNewTaskDef(templateOptions(), { env: { ...TEMPLATE_ENV, CONTAINER_ENVIRONMENT: value } }),
+    ).rejects.toThrow(message);
   });
 
   it("fills ${SERVICE_VERSION} in a custom template from the environment, else from the image tag", async () => {
     const root = JSON.parse(await readFile(ROOT_TASKDEF_TEMPLATE, "utf8"));
-    root.containerDefinitions[0].environment.push({ name: "SERVICE_VERSION", value: "${SERVICE_VERSION}" });
+    root.containerDefinitions[0].environment = [{ name: "SERVICE_VERSION", value: "${SERVICE_VERSION}" }];
     const custom = join(work, "custom.template.json");
     await writeFile(custom, JSON.stringify(root));
     const versionOf = async (env: Record<string, string>, out: string) => {
@@ -110,6 +128,11 @@ describe("template mode", () => {
       value: "v1.2.3",
     });
     expect(await versionOf(TEMPLATE_ENV, "tag")).toEqual({ name: "SERVICE_VERSION", value: "4e1f9b2" });
+  });
+
+  it("takes the container's only port mapping when no port is given", async () => {
+    const result = await createNewTaskDef(templateOptions({ port: undefined }), { env: TEMPLATE_ENV });
+    expect(await readFile(result.files.appspec, "utf8")).toContain(`ContainerPort: ${PORT}`);
   });
 
   it("reports every missing variable in one error, with where to set the derived ones", () => {
@@ -140,12 +163,7 @@ describe("template mode", () => {
     const code = await main(
       ["--template", "taskdef.template.json", "--out", "out", "--image", `${REPOSITORY}:4e1f9b2`, "--json"],
       {
-        env: {
-          ...TEMPLATE_ENV,
-          TASK_FAMILY: "bluegreen-sample-service",
-          CONTAINER_NAME: CONTAINER,
-          CONTAINER_PORT: "3000",
-        },
+        env: TEMPLATE_ENV,
         cwd: work,
         stdout: (text) => stdout.push(text),
         stderr: () => undefined,

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import path from "node:path";
-import { discoverServices } from "@repo/service-manifest";
+import { discoverServices } from "@repo/service-contract";
 import { SHARED_BUILD_INPUTS } from "./shared-build-inputs.ts";
 import { compare, readWorkspace, type Workspace, WorkspaceError } from "./workspace.ts";
 import { workspaceClosure } from "./workspace-dependencies.ts";

@@ -123,16 +123,16 @@ describe("triggerPathsFor", () => {
         "apps/sample": { name: "@repo/sample" },
         "packages/create-new-task-def": {
           name: "@repo/create-new-task-def",
-          dependencies: { "@repo/service-manifest": "workspace:*" },
+          dependencies: { "@repo/service-contract": "workspace:*" },
         },
-        "packages/service-manifest": { name: "@repo/service-manifest" },
+        "packages/service-contract": { name: "@repo/service-contract" },
       },
     });
 
     expect(triggerPathsFor(root, "apps/sample")).toEqual([
       "apps/sample/",
       "packages/create-new-task-def/",
-      "packages/service-manifest/",
+      "packages/service-contract/",
       "pnpm-workspace.yaml",
     ]);
   });

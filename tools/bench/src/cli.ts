@@ -3,7 +3,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { findRepoRoot } from "@repo/container-tools";
-import { loadServiceManifest } from "@repo/service-manifest";
+import { loadServiceManifest } from "@repo/service-contract";
 import { HELP, parseCliArgs, UsageError } from "./args.ts";
 import { Cleanup } from "./cleanup.ts";
 import { type BenchContext, tempDirFactory } from "./context.ts";

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { EngineChoice } from "@repo/container-tools";
-import type { ServiceManifest } from "@repo/service-manifest";
+import type { ServiceManifest } from "@repo/service-contract";
 import type { Cleanup } from "./cleanup.ts";
 import type { PartId, PartOutput } from "./model.ts";
 

@@ -1,6 +1,6 @@
 // What the service parts measure and compare: the service as it ships, and the bare Express baseline.
 import path from "node:path";
-import type { ServiceManifest } from "@repo/service-manifest";
+import type { ServiceManifest } from "@repo/service-contract";
 import { bundleBaseline, bundleService } from "./bundles.ts";
 import type { BenchContext } from "./context.ts";
 import type { Workload } from "./load.ts";

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { loadServiceManifest } from "@repo/service-manifest";
+import { loadServiceManifest } from "@repo/service-contract";
 import { argDefault } from "./dockerfile.ts";
 import type { ContainerEngine, EngineName, MainProcess, RunningContainer, StopResult } from "./engines/types.ts";
 import { waitForHealthy } from "./health.ts";
@@ -71,7 +71,6 @@ export async function runContainerTest(options: ContainerTestOptions): Promise<C
     buildArgs: {
       ...options.buildArgs,
       SERVICE: service,
-      PORT: String(manifest.port),
       ...(options.baseImage ? { NODE_IMAGE: options.baseImage } : {}),
     },
     onLine: options.onOutput,

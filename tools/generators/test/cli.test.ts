@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadServiceManifest } from "@repo/service-manifest";
+import { loadServiceManifest } from "@repo/service-contract";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyWorkspace, removeCopies, snapshotTree, treeChanges } from "./support/workspace.ts";
 

@@ -58,7 +58,7 @@ describe.sequential("a new owner's first hour, end to end", () => {
       // Offline when the store and pnpm's metadata cache hold everything, else from the registry.
       expect(run.changes[1]?.path).toMatch(/pnpm install (--offline )?--no-frozen-lockfile/);
       const lockfile = readText(root, "pnpm-lock.yaml");
-      expect(lockfile).toContain(`'${scope}/service-manifest':`);
+      expect(lockfile).toContain(`'${scope}/service-contract':`);
       expect(lockfile).not.toContain(`'${oldScope}/`);
     },
     STEP_TIMEOUT,

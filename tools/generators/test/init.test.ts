@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { deploymentConfigSchema } from "@repo/infra/lib/config/schema.ts";
 import { readWorkspace } from "@repo/pipeline-triggers";
+import { deploymentConfigSchema } from "@repo/service-contract";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { listProjectFiles } from "../src/workspace/project-files.ts";
 import { runGenerator } from "./support/plop.ts";

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { triggerPathsFor } from "@repo/pipeline-triggers";
-import { discoverServices, loadServiceManifest } from "@repo/service-manifest";
+import { discoverServices, loadServiceManifest } from "@repo/service-contract";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deriveService, readTemplateFiles } from "../src/service/derive.ts";
 import { TEMPLATE_DIR, templateManifest } from "../src/service/settings.ts";
@@ -104,7 +104,6 @@ describe("pnpm plop service", () => {
     expect(readText(root, "apps/billing/src/app.ts")).toContain('export const HEALTH_PATH = "/healthz";');
     const dockerfile = readText(root, "apps/billing/Dockerfile");
     expect(dockerfile).toContain("ARG SERVICE=billing\n");
-    expect(dockerfile).toContain("ARG PORT=3100\n");
     expect(readText(root, "apps/billing/README.md")).toMatch(/^# billing\n/);
     for (const file of templateFiles) {
       expect(readText(root, `apps/billing/${file}`), file).not.toContain("sample-service");

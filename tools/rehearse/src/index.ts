@@ -9,7 +9,7 @@ export {
   type PhaseName,
   parseBuildspec,
 } from "./buildspec.ts";
-export { imageEnvironment, projectEnvironment, shutdownGraceMs, taskFamily } from "./project-env.ts";
+export { imageEnvironment, projectEnvironment, rehearsedServiceNames } from "./project-env.ts";
 export {
   manifestDigest,
   registryConfig,

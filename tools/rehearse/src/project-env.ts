@@ -1,46 +1,27 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
-import { type ServiceManifest, shutdownGraceMs } from "@repo/service-manifest";
+import {
+  buildStageVariables,
+  type DiscoveredService,
+  loadDeploymentConfig,
+  type ServiceNames,
+  serviceNames,
+  taskDefinitionTemplateVariables,
+} from "@repo/service-contract";
 import { SHIM_ENV } from "./shims/runtime.ts";
 
 /** The account every dummy ARN and the ECR login name: no real account is ever addressed. */
 export const DUMMY_ACCOUNT_ID = "000000000000";
 export const DEFAULT_REGION = "us-east-1";
-/** The AppSpec hook infra names the AfterAllowTestTraffic function with (infra/lib/constructs/test-traffic-hook.ts). */
-export const HOOK_FUNCTION_PREFIX = "CodeDeployHook_";
 
-/**
- * The task definition family infra registers: `<projectName>-<service>` (infra/lib/stacks/service-stack.ts), the
- * project name read from infra/deployment.config.json; the service name alone when there is no infra config.
- */
-export function taskFamily(repoRoot: string, service: string): string {
-  const configFile = path.join(repoRoot, "infra", "deployment.config.json");
-  let text: string;
-  try {
-    text = readFileSync(configFile, "utf8");
-  } catch {
-    return service;
-  }
-  let projectName: unknown;
-  try {
-    projectName = (JSON.parse(text) as { projectName?: unknown }).projectName;
-  } catch (error) {
-    throw new Error(`${configFile}: not valid JSON (${(error as Error).message})`);
-  }
-  if (projectName === undefined) return service;
-  if (typeof projectName !== "string" || projectName === "") {
-    throw new Error(`${configFile}: projectName must be a non-empty string`);
-  }
-  return `${projectName}-${service}`;
+/** The service's names as infra derives them, with the project name of the repository's infra/deployment.config.json. */
+export function rehearsedServiceNames(repoRoot: string, service: string): ServiceNames {
+  const config = loadDeploymentConfig(path.join(repoRoot, "infra", "deployment.config.json"));
+  return serviceNames(config.projectName, service);
 }
 
-export { shutdownGraceMs };
-
 export interface ProjectEnvironmentInput {
-  manifest: ServiceManifest;
-  /** The service's folder relative to the repository root (apps/<service>). */
-  serviceDir: string;
-  family: string;
+  service: DiscoveredService;
+  names: ServiceNames;
   /** The local registry, host:port. */
   registry: string;
   commit: string;
@@ -53,23 +34,22 @@ export interface ProjectEnvironmentInput {
 }
 
 /**
- * The CodeBuild project's environment as infra sets it for one service (buildEnvironment in
- * infra/lib/constructs/service-build-project.ts; the variables buildspec.yml documents),
- * with the local registry in place of ECR, plus what CodeBuild itself sets and the template-mode variables that
- * make create-new-task-def render taskdef.template.json instead of reading ECS.
+ * The CodeBuild project's environment for one service: the contract's buildStageVariables() (what infra sets on the
+ * project) with the local registry in place of ECR, plus what CodeBuild itself sets and the template-mode variables
+ * that make create-new-task-def render taskdef.template.json instead of reading ECS.
  */
 export function projectEnvironment(input: ProjectEnvironmentInput): Record<string, string> {
-  const { manifest, family } = input;
+  const { service, names } = input;
   const env: Record<string, string> = {
-    SERVICE_NAME: manifest.name,
-    DOCKERFILE: `${input.serviceDir}/Dockerfile`,
-    REPOSITORY_URI: `${input.registry}/${manifest.name}`,
-    // The BuildKit cache's own repository; the local engine keeps its own cache, so nothing is pushed there.
-    CACHE_REPOSITORY_URI: `${input.registry}/${manifest.name}-cache`,
-    TASK_FAMILY: family,
-    CONTAINER_NAME: manifest.name,
-    CONTAINER_PORT: String(manifest.port),
-    AWS_ACCOUNT_ID: DUMMY_ACCOUNT_ID,
+    ...buildStageVariables({
+      manifest: service.manifest,
+      serviceDir: service.dir,
+      names,
+      repositoryUri: `${input.registry}/${service.manifest.name}`,
+      // The BuildKit cache's own repository; the local engine keeps its own cache, so nothing is pushed there.
+      cacheRepositoryUri: `${input.registry}/${service.manifest.name}-cache`,
+      accountId: DUMMY_ACCOUNT_ID,
+    }),
     AWS_REGION: input.region,
     AWS_DEFAULT_REGION: input.region,
     // Set by CodeBuild itself.
@@ -81,21 +61,19 @@ export function projectEnvironment(input: ProjectEnvironmentInput): Record<strin
     CODEBUILD_INITIATOR: "rehearse",
     // Template mode for the Deploy artifacts (no ECS to read the family from): the template's variables.
     TASKDEF_TEMPLATE: "taskdef.template.json",
-    EXECUTION_ROLE_ARN: `arn:aws:iam::${DUMMY_ACCOUNT_ID}:role/${family}-execution`,
-    TASK_ROLE_ARN: `arn:aws:iam::${DUMMY_ACCOUNT_ID}:role/${family}-task`,
-    LOG_GROUP: `/rehearse/${family}`,
-    CPU: String(manifest.cpu),
-    MEMORY: String(manifest.memory),
-    STOP_TIMEOUT: String(manifest.stopTimeoutSeconds),
-    SHUTDOWN_GRACE_MS: String(shutdownGraceMs(manifest.stopTimeoutSeconds)),
+    ...taskDefinitionTemplateVariables(service.manifest, {
+      family: names.taskFamily,
+      containerName: names.container,
+      executionRoleArn: `arn:aws:iam::${DUMMY_ACCOUNT_ID}:role/${names.taskFamily}-execution`,
+      taskRoleArn: `arn:aws:iam::${DUMMY_ACCOUNT_ID}:role/${names.taskFamily}-task`,
+      logGroup: `/rehearse/${names.taskFamily}`,
+      region: input.region,
+    }),
     // A safety net, not CodeBuild's: an AWS SDK call that slipped through would go to a closed loopback port
     // instead of AWS, and never to the instance metadata service.
     AWS_ENDPOINT_URL: "http://127.0.0.1:1",
     AWS_EC2_METADATA_DISABLED: "true",
   };
-  if (manifest.deployment.testTrafficHook) {
-    env.HOOK_AFTER_ALLOW_TEST_TRAFFIC = `${HOOK_FUNCTION_PREFIX}${family}`;
-  }
   if (input.nodeImage) env.NODE_IMAGE = input.nodeImage;
   return env;
 }

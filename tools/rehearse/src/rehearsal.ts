@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chooseEngine, commandProbes, type EngineChoice, type EngineName } from "@repo/container-tools";
-import { discoverServices } from "@repo/service-manifest";
+import { BUILD_VARIABLES, discoverServices } from "@repo/service-contract";
 import { UsageError } from "./args.ts";
 import { collectArtifacts, replaceFolder } from "./artifacts.ts";
 import { type BuildEvent, type CommandFailure, type PhaseOutcome, runBuildspec } from "./build-runner.ts";
 import { type Buildspec, BuildspecError, type PhaseName, parseBuildspec } from "./buildspec.ts";
-import { DEFAULT_REGION, imageEnvironment, projectEnvironment, taskFamily } from "./project-env.ts";
+import { DEFAULT_REGION, imageEnvironment, projectEnvironment, rehearsedServiceNames } from "./project-env.ts";
 import { type LocalRegistry, startLocalRegistry, useExistingRegistry } from "./registry.ts";
 import { copyWorkingTree, type SourceVersion, sourceVersion } from "./scratch-copy.ts";
 import { installShims } from "./shims/install.ts";
@@ -69,20 +69,20 @@ export async function rehearse(request: RehearsalRequest): Promise<RehearsalResu
   const started = performance.now();
   const { repoRoot, log } = request;
   const services = discoverServices(repoRoot);
-  const names = services.map((candidate) => candidate.manifest.name);
+  const known = services.map((candidate) => candidate.manifest.name);
   if (request.service === undefined) {
-    throw new UsageError(`name the service to rehearse: ${names.join(", ") || "(no apps/*/service.json found)"}`);
+    throw new UsageError(`name the service to rehearse: ${known.join(", ") || "(no apps/*/service.json found)"}`);
   }
   const service = services.find((candidate) => candidate.manifest.name === request.service);
   if (!service) {
     throw new UsageError(
-      `unknown service "${request.service}": no apps/${request.service}/service.json (services: ${names.join(", ") || "none"})`,
+      `unknown service "${request.service}": no apps/${request.service}/service.json (services: ${known.join(", ") || "none"})`,
     );
   }
   const { manifest } = service;
   const engine = await chooseEngine(request.engine, commandProbes());
   const source = await sourceVersion(repoRoot);
-  const family = taskFamily(repoRoot, manifest.name);
+  const names = rehearsedServiceNames(repoRoot, manifest.name);
   const artifactsDir = path.resolve(request.out ?? path.join(repoRoot, ".artifacts", "rehearsal", manifest.name));
   log(
     `rehearsing ${manifest.name}: buildspec.yml on a scratch copy of ${repoRoot} at ${source.commit.slice(0, 7)}` +
@@ -119,14 +119,13 @@ export async function rehearse(request: RehearsalRequest): Promise<RehearsalResu
     const binDir = path.join(work, "bin");
     await installShims(binDir);
     const project = projectEnvironment({
-      manifest,
-      serviceDir: service.dir,
-      family,
+      service,
+      names,
       registry: registry.address,
       commit: source.commit,
       sourceDir,
       region: request.region || DEFAULT_REGION,
-      buildId: `${family}-rehearsal:${randomUUID()}`,
+      buildId: `${names.buildProject}:${randomUUID()}`,
       nodeImage: request.baseImage,
     });
 
@@ -154,12 +153,12 @@ export async function rehearse(request: RehearsalRequest): Promise<RehearsalResu
     try {
       const files = await collectArtifacts(sourceDir, buildspec.artifacts, staged);
       const image = await verifyArtifacts(staged, {
-        repositoryUri: project.REPOSITORY_URI as string,
+        repositoryUri: project[BUILD_VARIABLES.repositoryUri] as string,
         imageTag,
-        family,
-        containerName: manifest.name,
+        family: names.taskFamily,
+        containerName: names.container,
         containerPort: manifest.port,
-        afterAllowTestTrafficHook: project.HOOK_AFTER_ALLOW_TEST_TRAFFIC,
+        afterAllowTestTrafficHook: project[BUILD_VARIABLES.testTrafficHook],
       });
       log(`verified: ${registry.address} serves ${manifest.name}:${imageTag} as ${image.digest} (imageDetail.json)`);
       await replaceFolder(staged, artifactsDir);

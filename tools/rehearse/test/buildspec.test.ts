@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { nodeMajor } from "@repo/service-manifest";
+import { nodeMajor } from "@repo/service-contract";
 import { describe, expect, it } from "vitest";
 import { BuildspecError, commandTitle, parseBuildspec } from "../src/buildspec.ts";
 import { runtimeNotes } from "../src/rehearsal.ts";

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadServiceManifest, parseServiceManifest } from "@repo/service-manifest";
+import { buildStageVariables, loadServiceManifest, parseServiceManifest, serviceNames } from "@repo/service-contract";
 import { afterEach, describe, expect, it } from "vitest";
-import { imageEnvironment, projectEnvironment, shutdownGraceMs, taskFamily } from "../src/project-env.ts";
+import { imageEnvironment, projectEnvironment, rehearsedServiceNames } from "../src/project-env.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 const sample = loadServiceManifest(path.join(REPO_ROOT, "apps/sample-service/service.json"));
@@ -14,34 +14,36 @@ afterEach(() => {
 });
 
 describe("projectEnvironment", () => {
+  const service = { manifest: sample, dir: "apps/sample-service", manifestPath: "apps/sample-service/service.json" };
   const input = {
-    manifest: sample,
-    serviceDir: "apps/sample-service",
-    family: "bluegreen-sample-service",
+    service,
+    names: serviceNames("bluegreen", "sample-service"),
     registry: "127.0.0.1:5000",
     commit: "1efc45404d75591f88acbddd2cf4460adb7870fd",
     sourceDir: "/tmp/src",
     region: "us-east-1",
-    buildId: "bluegreen-sample-service-rehearsal:1",
+    buildId: "bluegreen-sample-service:1",
     nodeImage: "localhost/stand-in/node:24-bookworm-slim",
   };
 
-  it("sets every variable buildspec.yml requires, from service.json, with the local registry as ECR", () => {
+  it("sets the contract's Build stage variables with the local registry as ECR, and what CodeBuild sets", () => {
     const env = projectEnvironment(input);
     expect(env).toMatchObject({
-      SERVICE_NAME: "sample-service",
-      DOCKERFILE: "apps/sample-service/Dockerfile",
-      REPOSITORY_URI: "127.0.0.1:5000/sample-service",
-      TASK_FAMILY: "bluegreen-sample-service",
-      CONTAINER_NAME: "sample-service",
-      CONTAINER_PORT: "3000",
-      AWS_ACCOUNT_ID: "000000000000",
+      ...buildStageVariables({
+        manifest: sample,
+        serviceDir: "apps/sample-service",
+        names: input.names,
+        repositoryUri: "127.0.0.1:5000/sample-service",
+        cacheRepositoryUri: "127.0.0.1:5000/sample-service-cache",
+        accountId: "000000000000",
+      }),
       AWS_REGION: "us-east-1",
       AWS_DEFAULT_REGION: "us-east-1",
       CODEBUILD_RESOLVED_SOURCE_VERSION: input.commit,
       CODEBUILD_SRC_DIR: "/tmp/src",
       NODE_IMAGE: "localhost/stand-in/node:24-bookworm-slim",
     });
+    expect(env.REPOSITORY_URI).toBe("127.0.0.1:5000/sample-service");
   });
 
   it("sets every variable the header of buildspec.yml marks as required", () => {
@@ -52,38 +54,28 @@ describe("projectEnvironment", () => {
     expect(required.filter((name) => !env[name as string])).toEqual([]);
   });
 
-  // Infra's CodeBuild project (a file another package owns): every variable it sets, the rehearsal sets too.
-  const infraBuildProject = path.join(REPO_ROOT, "infra/lib/constructs/service-build-project.ts");
-  it.skipIf(!existsSync(infraBuildProject))("sets every variable infra's buildEnvironment sets", () => {
-    const text = readFileSync(infraBuildProject, "utf8");
-    const body = text.slice(text.indexOf("function buildEnvironment"));
-    const names = [...body.slice(0, body.indexOf("\n}\n")).matchAll(/\b([A-Z][A-Z0-9_]{2,})\s*:/g)].map((m) => m[1]);
-    expect(names).toContain("REPOSITORY_URI");
-    const env = projectEnvironment(input);
-    expect(names.filter((name) => !env[name as string])).toEqual([]);
-  });
-
   it("selects template mode with every variable of taskdef.template.json", () => {
     const env = projectEnvironment(input);
-    expect(env).toMatchObject({
-      TASKDEF_TEMPLATE: "taskdef.template.json",
-      EXECUTION_ROLE_ARN: "arn:aws:iam::000000000000:role/bluegreen-sample-service-execution",
-      TASK_ROLE_ARN: "arn:aws:iam::000000000000:role/bluegreen-sample-service-task",
-      CPU: "256",
-      MEMORY: "512",
-      STOP_TIMEOUT: "30",
-      SHUTDOWN_GRACE_MS: "25000",
+    const template = readFileSync(path.join(REPO_ROOT, "taskdef.template.json"), "utf8");
+    const variables = [...new Set([...template.matchAll(/\$\{([A-Z_][A-Z0-9_]*)\}/g)].map((match) => match[1]))];
+    expect(variables).toContain("CONTAINER_ENVIRONMENT");
+    expect(env.TASKDEF_TEMPLATE).toBe("taskdef.template.json");
+    expect(variables.filter((name) => !env[name as string])).toEqual([]);
+    expect(JSON.parse(env.CONTAINER_ENVIRONMENT as string)).toContainEqual({
+      name: "PORT",
+      value: String(sample.port),
     });
-    expect(env.LOG_GROUP).toBeTruthy();
   });
 
   it("names the test-traffic hook as infra does, only when the service has one", () => {
-    expect(projectEnvironment(input).HOOK_AFTER_ALLOW_TEST_TRAFFIC).toBe("CodeDeployHook_bluegreen-sample-service");
+    expect(projectEnvironment(input).HOOK_AFTER_ALLOW_TEST_TRAFFIC).toBe(input.names.testTrafficHookFunction);
     const withoutHook = parseServiceManifest(
       { ...sample, deployment: { ...sample.deployment, testTrafficHook: false } },
       "service.json",
     );
-    expect(projectEnvironment({ ...input, manifest: withoutHook })).not.toHaveProperty("HOOK_AFTER_ALLOW_TEST_TRAFFIC");
+    expect(projectEnvironment({ ...input, service: { ...service, manifest: withoutHook } })).not.toHaveProperty(
+      "HOOK_AFTER_ALLOW_TEST_TRAFFIC",
+    );
     expect(projectEnvironment({ ...input, nodeImage: undefined })).not.toHaveProperty("NODE_IMAGE");
   });
 
@@ -92,41 +84,24 @@ describe("projectEnvironment", () => {
   });
 });
 
-describe("shutdownGraceMs", () => {
-  it("leaves 5 s of ECS's stop timeout, at least 1 s", () => {
-    expect(shutdownGraceMs(30)).toBe(25_000);
-    expect(shutdownGraceMs(2)).toBe(1_000);
-  });
-});
-
-describe("taskFamily", () => {
-  const repoWith = (config: string | undefined) => {
-    const root = mkdtempSync(path.join(tmpdir(), "rehearse-family-"));
+describe("rehearsedServiceNames", () => {
+  const repoWith = (config: string) => {
+    const root = mkdtempSync(path.join(tmpdir(), "rehearse-names-"));
     dirs.push(root);
-    if (config !== undefined) {
-      mkdirSync(path.join(root, "infra"));
-      writeFileSync(path.join(root, "infra", "deployment.config.json"), config);
-    }
+    mkdirSync(path.join(root, "infra"));
+    writeFileSync(path.join(root, "infra", "deployment.config.json"), config);
     return root;
   };
 
-  it("is <projectName>-<service> as infra registers it", () => {
-    expect(taskFamily(repoWith('{"projectName": "shop"}'), "orders")).toBe("shop-orders");
-  });
-
-  it("is the service name without an infra config", () => {
-    expect(taskFamily(repoWith(undefined), "orders")).toBe("orders");
-  });
-
-  it("names the file when the config is broken", () => {
-    expect(() => taskFamily(repoWith("{"), "orders")).toThrow(/deployment\.config\.json: not valid JSON/);
-    expect(() => taskFamily(repoWith('{"projectName": 7}'), "orders")).toThrow(
-      /projectName must be a non-empty string/,
+  it("are the names infra derives, with the repository's project name", () => {
+    expect(rehearsedServiceNames(repoWith('{"projectName": "shop"}'), "orders")).toEqual(
+      serviceNames("shop", "orders"),
     );
   });
 
-  it("matches this repository's infra config", () => {
-    expect(taskFamily(REPO_ROOT, "sample-service")).toMatch(/-sample-service$/);
+  it("names the file and the field when the config is broken", () => {
+    expect(() => rehearsedServiceNames(repoWith("{"), "orders")).toThrow(/deployment\.config\.json: is not valid JSON/);
+    expect(() => rehearsedServiceNames(repoWith('{"projectName": 7}'), "orders")).toThrow(/projectName: /);
   });
 });
 

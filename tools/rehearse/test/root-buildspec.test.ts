@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadServiceManifest } from "@repo/service-manifest";
+import { loadServiceManifest, serviceNames } from "@repo/service-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuildEvent, runBuildspec } from "../src/build-runner.ts";
 import { type Buildspec, type PhaseName, parseBuildspec } from "../src/buildspec.ts";
@@ -44,9 +44,8 @@ async function runPhases(buildspec: Buildspec, registry: string, extra: Record<s
     imageEnvironment: imageEnvironment(process.env, { binDir, engine: "buildah" }),
     projectEnvironment: {
       ...projectEnvironment({
-        manifest,
-        serviceDir: "apps/sample-service",
-        family: "bluegreen-sample-service",
+        service: { manifest, dir: "apps/sample-service", manifestPath: "apps/sample-service/service.json" },
+        names: serviceNames("bluegreen", manifest.name),
         registry,
         commit: COMMIT,
         sourceDir,

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseServiceManifest, taskDefinitionTemplateVariables } from "@repo/service-contract";
 
 export const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 export const REPO_ROOT = join(PACKAGE_DIR, "..", "..");
@@ -165,18 +166,29 @@ export async function snapshotDir(dir: string): Promise<Record<string, string> |
   return entries;
 }
 
-/** Variables the root taskdef.template.json needs besides the flags-derived ones. */
-export const TEMPLATE_ENV = {
-  AWS_REGION: REGION,
-  CPU: "256",
-  MEMORY: "512",
-  EXECUTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/BlueGreen-sample-service-ExecutionRole`,
-  TASK_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/BlueGreen-sample-service-TaskRole`,
-  LOG_GROUP: "/ecs/sample-service",
-  SERVICE_NAME: "sample-service",
-  STOP_TIMEOUT: "30",
-  SHUTDOWN_GRACE_MS: "25000",
-};
+/**
+ * The sample service's manifest with a variable and a secret of its own, so the template's environment and secrets
+ * are exercised.
+ */
+export const SAMPLE_MANIFEST = parseServiceManifest(
+  {
+    name: CONTAINER,
+    port: PORT,
+    environment: { LOG_LEVEL: "info" },
+    secrets: { DATABASE_URL: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:sample/database-AbCdEf` },
+  },
+  "apps/sample-service/service.json",
+);
+
+/** The root taskdef.template.json's variables for that service, as the contract derives them. */
+export const TEMPLATE_ENV: Record<string, string> = taskDefinitionTemplateVariables(SAMPLE_MANIFEST, {
+  family: FAMILY,
+  containerName: CONTAINER,
+  executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/BlueGreen-sample-service-ExecutionRole`,
+  taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/BlueGreen-sample-service-TaskRole`,
+  logGroup: "/ecs/sample-service",
+  region: REGION,
+});
 
 /**
  * Runs the BUILT bundle (dist/cli.js, or the copy at `options.bundle`) with `node`, from `cwd`, with exactly `env`

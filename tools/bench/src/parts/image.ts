@@ -136,7 +136,7 @@ export const imagePart: BenchPart = {
       contextDir: copy,
       dockerfile: dockerfileRel,
       tag: imageTag,
-      buildArgs: { SERVICE: service, PORT: String(ctx.manifest.port), NODE_IMAGE: baseImage },
+      buildArgs: { SERVICE: service, NODE_IMAGE: baseImage },
       onLine,
     });
     const progressLine = (line: string) => {

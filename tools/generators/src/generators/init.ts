@@ -1,5 +1,4 @@
-import { deploymentConfigSchema } from "@repo/infra/lib/config/schema.ts";
-import { formatIssues } from "@repo/service-manifest";
+import { deploymentConfigSchema, formatIssues } from "@repo/service-contract";
 import type { NodePlopAPI } from "node-plop";
 import { GeneratorError, problemsMessage } from "../errors.ts";
 import { type InitPlan, planInit } from "../init/plan.ts";

@@ -1,8 +1,8 @@
-import { discoverServices } from "@repo/service-manifest";
+import { discoverServices } from "@repo/service-contract";
 import type { NodePlopAPI } from "node-plop";
 import { installAction } from "../plop/install-action.ts";
 import { asValidation, listBypass, withBypass } from "../plop/interactive.ts";
-import { commandRows, nextStepsAction, projectName } from "../plop/next-steps.ts";
+import { commandRows, nextStepsAction, serviceStackName } from "../plop/next-steps.ts";
 import { deriveService, readTemplateFiles } from "../service/derive.ts";
 import {
   healthCheckPathProblem,
@@ -112,7 +112,7 @@ export function registerServiceGenerator(plop: NodePlopAPI, root: string, intera
 
 function nextSteps(root: string, settings: ServiceSettings): string[] {
   const pkg = servicePackageName(root, settings.name);
-  const project = projectName(root);
+  const stack = serviceStackName(root, settings.name);
   return [
     "Next:",
     ...commandRows([
@@ -120,7 +120,7 @@ function nextSteps(root: string, settings: ServiceSettings): string[] {
       [`pnpm --filter ${pkg} dev`, `run it on http://localhost:${settings.port}`],
       [`pnpm --filter ${pkg} test`, "its tests"],
       ["pnpm test", "every test, type check and lint"],
-      ["pnpm synth", project ? `its stack ${project}-${settings.name} appears in infra/cdk.out` : "synthesize infra"],
+      ["pnpm synth", stack ? `its stack ${stack} appears in infra/cdk.out` : "synthesize infra"],
       [`git add apps/${settings.name} pnpm-lock.yaml`, "then commit and push"],
       [
         "pnpm turbo deploy",

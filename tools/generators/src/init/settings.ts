@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { type DeploymentConfigInput, deploymentConfigSchema } from "@repo/infra/lib/config/schema.ts";
-import { formatIssues } from "@repo/service-manifest";
+import { type DeploymentConfigInput, deploymentConfigSchema, formatIssues } from "@repo/service-contract";
 import { GeneratorError, problemsMessage } from "../errors.ts";
 import { given } from "../plop/interactive.ts";
 import { SCOPE_PATTERN, workspaceScope } from "../workspace/scope.ts";

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
+import { loadDeploymentConfig, serviceNames } from "@repo/service-contract";
 import type { NodePlopAPI } from "node-plop";
 
 export const NEXT_STEPS_ACTION = "next-steps";
@@ -22,13 +22,11 @@ export function commandRows(rows: readonly (readonly [string, string])[]): strin
   return rows.map(([command, what]) => `${command.padEnd(width)}   ${what}`);
 }
 
-/** The stack-name prefix infra uses (projectName in infra/deployment.config.json), if it can be read. */
-export function projectName(root: string): string | undefined {
+/** The service's stack name, as infra names it (with infra/deployment.config.json's project), if the config reads. */
+export function serviceStackName(root: string, service: string): string | undefined {
   try {
-    const config = JSON.parse(readFileSync(path.join(root, "infra", "deployment.config.json"), "utf8")) as {
-      projectName?: unknown;
-    };
-    return typeof config.projectName === "string" ? config.projectName : undefined;
+    const config = loadDeploymentConfig(path.join(root, "infra", "deployment.config.json"));
+    return serviceNames(config.projectName, service).stack;
   } catch {
     return undefined;
   }

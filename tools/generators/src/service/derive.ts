@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { parseServiceManifest, type ServiceManifest } from "@repo/service-manifest";
+import { parseServiceManifest, type ServiceManifest } from "@repo/service-contract";
 import { GeneratorError } from "../errors.ts";
 import { setJsonValue } from "../workspace/json-edit.ts";
 import type { NewFile } from "../workspace/new-folder.ts";
@@ -26,7 +26,6 @@ export const MANIFEST_FILE = "service.json";
 export const PORT_SITES: readonly { file: string; text: (port: number) => string }[] = [
   { file: "src/config.ts", text: (port) => `read("PORT", "${port}"` },
   { file: "test/config.test.ts", text: (port) => `port: ${port},` },
-  { file: "Dockerfile", text: (port) => `ARG PORT=${port}` },
   { file: "README.md", text: (port) => `\`${port}\`` },
 ];
 

@@ -8,7 +8,7 @@ import {
   loadServiceManifest,
   type ServiceManifest,
   serviceManifestSchema,
-} from "@repo/service-manifest";
+} from "@repo/service-contract";
 import type { z } from "zod";
 import { GeneratorError, problemsMessage } from "../errors.ts";
 import { given } from "../plop/interactive.ts";

@@ -1,4 +1,4 @@
-import { FileProblemsError, formatIssues, readJsonFile } from "@repo/service-manifest";
+import { FileProblemsError, formatIssues, readJsonFile } from "../files.ts";
 import { type DeploymentConfig, deploymentConfigSchema } from "./schema.ts";
 
 /** A deployment configuration problem; the message names the file and the field. */

@@ -1,48 +1,11 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import type { z } from "zod";
+import { FileProblemsError, formatIssues, readJsonFile } from "../files.ts";
 import { type ServiceManifest, serviceManifestSchema } from "./schema.ts";
-
-/** Problems found in one file; the message names the file, and the field in each problem. */
-export class FileProblemsError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
-    super(
-      problems.length === 1
-        ? `${file}: ${problems[0]}`
-        : `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${file}: ${p}`).join("\n")}`,
-    );
-    this.name = "FileProblemsError";
-  }
-}
 
 /** A manifest problem, with the file and the field it is about in the message. */
 export class ManifestError extends FileProblemsError {
   override name = "ManifestError";
-}
-
-/** Reads and parses a JSON file; what goes wrong (unreadable, not JSON) comes back as one problem sentence. */
-export function readJsonFile(file: string): { value: unknown } | { problem: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
-  }
-  try {
-    return { value: JSON.parse(text) };
-  } catch (error) {
-    return { problem: `is not valid JSON (${(error as Error).message})` };
-  }
-}
-
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.map(String).join(".") : "(root)";
-    return `${where}: ${issue.message}`;
-  });
 }
 
 /** Validates an already-parsed manifest; `file` is only used in error messages. */

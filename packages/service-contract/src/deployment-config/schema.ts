@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KEBAB_CASE, KEBAB_CASE_RULE } from "../naming.ts";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -160,7 +161,7 @@ export const deploymentConfigSchema = z
     $schema: z.string().optional(),
     projectName: z
       .string()
-      .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "must be lowercase kebab-case (a-z, 0-9 and single hyphens)")
+      .regex(KEBAB_CASE, KEBAB_CASE_RULE)
       .max(MAX_PROJECT_NAME_LENGTH, `must be at most ${MAX_PROJECT_NAME_LENGTH} characters`)
       .default("bluegreen")
       .describe("Prefix of every stack and named resource."),

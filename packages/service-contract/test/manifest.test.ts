@@ -1,15 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import {
-  discoverServices,
-  loadServiceManifest,
-  ManifestError,
-  parseServiceManifest,
-  serviceManifestJsonSchemaText,
-} from "../src/index.ts";
+import { discoverServices, loadServiceManifest, ManifestError, parseServiceManifest } from "../src/index.ts";
 
 const minimal = { name: "orders", port: 3001 };
 
@@ -112,12 +105,5 @@ describe("discoverServices", () => {
 
   it("returns nothing when there is no apps folder", () => {
     expect(discoverServices(mkdtempSync(path.join(tmpdir(), "empty-")))).toEqual([]);
-  });
-});
-
-describe("service.schema.json", () => {
-  it("is the committed output of the zod schema (run `pnpm --filter @repo/service-manifest generate`)", () => {
-    const committed = readFileSync(fileURLToPath(new URL("../service.schema.json", import.meta.url)), "utf8");
-    expect(committed).toBe(serviceManifestJsonSchemaText());
   });
 });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { PLATFORM_ENVIRONMENT_NAMES } from "../container.ts";
+import { KEBAB_CASE, KEBAB_CASE_RULE } from "../naming.ts";
 
 /** Longest service name: derived AWS names (target groups: 32 characters, "-green" suffix, stack prefixes) must fit. */
 export const MAX_SERVICE_NAME_LENGTH = 24;
@@ -36,10 +38,7 @@ function range(from: number, to: number, step: number): number[] {
 
 const serviceName = z
   .string()
-  .regex(
-    /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
-    "must be lowercase kebab-case (a-z, 0-9 and single hyphens, starting with a letter)",
-  )
+  .regex(KEBAB_CASE, KEBAB_CASE_RULE)
   .max(
     MAX_SERVICE_NAME_LENGTH,
     `must be at most ${MAX_SERVICE_NAME_LENGTH} characters (AWS resource names are derived from it)`,
@@ -166,9 +165,8 @@ export const serviceManifestSchema = z
         message: `must lie between scaling.minTasks (${manifest.scaling.minTasks}) and scaling.maxTasks (${manifest.scaling.maxTasks})`,
       });
     }
-    const reservedEnv = ["PORT", "SERVICE_NAME", "SERVICE_VERSION", "SHUTDOWN_GRACE_MS"];
     for (const key of Object.keys(manifest.environment)) {
-      if (reservedEnv.includes(key)) {
+      if (PLATFORM_ENVIRONMENT_NAMES.includes(key)) {
         ctx.addIssue({ code: "custom", path: ["environment", key], message: "is set by the platform; remove it" });
       }
       if (key in manifest.secrets) {
@@ -176,11 +174,6 @@ export const serviceManifestSchema = z
       }
     }
   });
-
-/** Shutdown grace the service gets after SIGTERM: 5 s less than ECS's stop timeout (at least 1 s). */
-export function shutdownGraceMs(stopTimeoutSeconds: number): number {
-  return Math.max(1, stopTimeoutSeconds - 5) * 1000;
-}
 
 /** A manifest as written in service.json (defaults optional). */
 export type ServiceManifestInput = z.input<typeof serviceManifestSchema>;
