@@ -19,7 +19,7 @@ export interface AppDeps {
   extraRoutes?: (router: Router) => void;
 }
 
-export const HEALTH_PATH = "/health";
+/** Readiness (not a load balancer probe): turns 503 once shutdown has begun. */
 export const READY_PATH = "/ready";
 
 export function createApp(config: Config, deps: AppDeps = {}): Express {
@@ -31,12 +31,12 @@ export function createApp(config: Config, deps: AppDeps = {}): Express {
   app.set("env", config.nodeEnv);
   app.disable("x-powered-by");
 
-  app.use(requestContext(logger, [HEALTH_PATH, READY_PATH]));
+  app.use(requestContext(logger, [config.healthCheckPath, READY_PATH]));
   app.use(helmet());
 
   // Liveness, probed by the load balancer's target groups: the process is up and serving.
   app
-    .route(HEALTH_PATH)
+    .route(config.healthCheckPath)
     .get((_req, res) => {
       res.json({ status: "ok" });
     })

@@ -1,10 +1,18 @@
-// The service's configuration: read from the environment once, at start, and validated as a whole.
+// The service's configuration: read from the environment once, at start, and validated as a whole. The platform
+// sets the service's name, port and health path (the task definition's environment); when they are absent (local
+// runs) they default to this service's own service.json, bundled into the build.
+import { LOAD_BALANCER_IDLE_TIMEOUT_SECONDS, PLATFORM_ENVIRONMENT } from "@repo/service-contract/container";
+import { KEBAB_CASE } from "@repo/service-contract/naming";
+import manifest from "../service.json" with { type: "json" };
 
 /** Exit code for a bad configuration (sysexits.h EX_CONFIG), so a crash loop is told apart from a crash. */
 export const EXIT_CONFIG = 78;
 
-/** The ALB's default idle timeout: Node must keep idle connections open longer, or the ALB answers 502. */
-export const ALB_IDLE_TIMEOUT_MS = 60_000;
+/** The load balancer's idle timeout: Node must keep idle connections open longer, or the ALB answers 502. */
+export const ALB_IDLE_TIMEOUT_MS = LOAD_BALANCER_IDLE_TIMEOUT_SECONDS * 1000;
+
+/** Idle keep-alive connections stay open this much longer than the load balancer's. */
+const KEEP_ALIVE_MARGIN_MS = 5_000;
 
 /** Longest shutdown grace: below the largest stop timeout a service.json accepts (120 s). */
 export const MAX_SHUTDOWN_GRACE_MS = 119_000;
@@ -20,6 +28,8 @@ export interface Config {
   port: number;
   /** SERVICE_NAME: the name in every log line and on GET /. */
   serviceName: string;
+  /** HEALTH_CHECK_PATH: the path the load balancer's target groups probe. */
+  healthCheckPath: string;
   /** SERVICE_VERSION: the running image tag or commit, shown on GET / so a blue/green switch is visible. */
   serviceVersion: string;
   logLevel: LogLevel;
@@ -52,7 +62,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** A variable's parser: returns the value, or throws a `Problem` saying what the variable must be. */
 class Problem extends Error {}
 
-const SERVICE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const URL_PATH = /^\/[\w\-./]*$/;
 const SERVICE_VERSION = /^[A-Za-z0-9][A-Za-z0-9._+:@/-]*$/;
 const BYTES = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i;
 const UNIT_BYTES: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
@@ -112,14 +122,23 @@ export function loadConfig(env: Env): Config {
   }
 
   const config: Config = {
-    port: read("PORT", "3000", integer(0, 65535, "must be an integer from 0 to 65535 (0 picks a free port)")),
+    port: read(
+      PLATFORM_ENVIRONMENT.port,
+      String(manifest.port),
+      integer(0, 65535, "must be an integer from 0 to 65535 (0 picks a free port)"),
+    ),
     serviceName: read(
-      "SERVICE_NAME",
-      "sample-service",
-      matching(SERVICE_NAME, 64, "must be lowercase kebab-case (a-z, 0-9, single hyphens), at most 64 characters"),
+      PLATFORM_ENVIRONMENT.serviceName,
+      manifest.name,
+      matching(KEBAB_CASE, 64, "must be lowercase kebab-case (a-z, 0-9, single hyphens), at most 64 characters"),
+    ),
+    healthCheckPath: read(
+      PLATFORM_ENVIRONMENT.healthCheckPath,
+      manifest.healthCheckPath,
+      matching(URL_PATH, 200, "must be a URL path starting with /"),
     ),
     serviceVersion: read(
-      "SERVICE_VERSION",
+      PLATFORM_ENVIRONMENT.serviceVersion,
       "dev",
       matching(
         SERVICE_VERSION,
@@ -130,7 +149,7 @@ export function loadConfig(env: Env): Config {
     logLevel: read("LOG_LEVEL", "info", oneOf(LOG_LEVELS)),
     nodeEnv: read("NODE_ENV", "production", oneOf(NODE_ENVS)),
     shutdownGraceMs: read(
-      "SHUTDOWN_GRACE_MS",
+      PLATFORM_ENVIRONMENT.shutdownGraceMs,
       "10000",
       integer(
         0,
@@ -142,7 +161,7 @@ export function loadConfig(env: Env): Config {
     bodyLimitBytes: read("BODY_LIMIT", "100kb", bytes),
     keepAliveTimeoutMs: read(
       "KEEP_ALIVE_TIMEOUT_MS",
-      "65000",
+      String(ALB_IDLE_TIMEOUT_MS + KEEP_ALIVE_MARGIN_MS),
       integer(
         ALB_IDLE_TIMEOUT_MS + 1,
         4_000_000,

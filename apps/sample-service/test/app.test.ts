@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createApp, type Lifecycle } from "../src/app.ts";
 import type { Config } from "../src/config.ts";
 import { GreetingStore } from "../src/greetings.ts";
-import { captureLogger, testConfig } from "./helpers.ts";
+import { captureLogger, HEALTH, MANIFEST, testConfig } from "./helpers.ts";
 
 /** Test-only routes: none of them exists in the production app. */
 function failingRoutes(router: Router): void {
@@ -26,12 +26,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 describe("probes and identity", () => {
   it("GET /health answers 200 ok", async () => {
-    const res = await request(appFor().app).get("/health").expect(200).expect("Content-Type", /json/);
+    const res = await request(appFor().app).get(HEALTH).expect(200).expect("Content-Type", /json/);
     expect(res.body).toEqual({ status: "ok" });
   });
 
   it("HEAD /health answers 200 without a body", async () => {
-    const res = await request(appFor().app).head("/health").expect(200);
+    const res = await request(appFor().app).head(HEALTH).expect(200);
     expect(res.text).toBeUndefined();
   });
 
@@ -42,7 +42,7 @@ describe("probes and identity", () => {
     lifecycle.shuttingDown = true;
     expect((await request(app).get("/ready").expect(503)).body).toEqual({ status: "shutting_down" });
     // Liveness is unaffected: the task is still healthy while it drains.
-    await request(app).get("/health").expect(200);
+    await request(app).get(HEALTH).expect(200);
   });
 
   it("GET / names the service and the running version", async () => {
@@ -144,7 +144,7 @@ describe("unknown routes and methods", () => {
   });
 
   it.each([
-    ["delete", "/health", "GET, HEAD, OPTIONS"],
+    ["delete", HEALTH, "GET, HEAD, OPTIONS"],
     ["post", "/ready", "GET, HEAD, OPTIONS"],
     ["put", "/", "GET, HEAD, OPTIONS"],
     ["get", "/greetings", "POST, OPTIONS"],
@@ -193,13 +193,13 @@ describe("request ids", () => {
 describe("logging", () => {
   it("logs probes at debug level only", async () => {
     const quiet = appFor(testConfig({ LOG_LEVEL: "info" }));
-    await request(quiet.app).get("/health").expect(200);
+    await request(quiet.app).get(HEALTH).expect(200);
     await request(quiet.app).get("/ready").expect(200);
     expect(quiet.lines).toEqual([]);
 
     const verbose = appFor(testConfig({ LOG_LEVEL: "debug" }));
-    await request(verbose.app).get("/health").expect(200);
-    expect(verbose.lines).toContainEqual(expect.objectContaining({ level: "debug", url: "/health", status: 200 }));
+    await request(verbose.app).get(HEALTH).expect(200);
+    expect(verbose.lines).toContainEqual(expect.objectContaining({ level: "debug", url: HEALTH, status: 200 }));
   });
 
   it("logs other requests at info with service and version", async () => {
@@ -208,7 +208,7 @@ describe("logging", () => {
     expect(lines).toEqual([
       expect.objectContaining({
         level: "info",
-        service: "sample-service",
+        service: MANIFEST.name,
         version: "v9",
         status: 404,
         durationMs: expect.any(Number),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, EXIT_CONFIG, loadConfig } from "../src/config.ts";
+import { MANIFEST } from "./helpers.ts";
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
@@ -14,8 +15,9 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe("loadConfig", () => {
   it("fills every default from an empty environment", () => {
     expect(loadConfig({})).toEqual({
-      port: 3000,
-      serviceName: "sample-service",
+      port: MANIFEST.port,
+      serviceName: MANIFEST.name,
+      healthCheckPath: MANIFEST.healthCheckPath,
       serviceVersion: "dev",
       logLevel: "info",
       nodeEnv: "production",
@@ -37,6 +39,7 @@ describe("loadConfig", () => {
       loadConfig({
         PORT: "0",
         SERVICE_NAME: "orders",
+        HEALTH_CHECK_PATH: "/healthz",
         SERVICE_VERSION: "1.4.2+sha.0c702a3",
         LOG_LEVEL: "DEBUG",
         NODE_ENV: "development",
@@ -48,6 +51,7 @@ describe("loadConfig", () => {
     ).toEqual({
       port: 0,
       serviceName: "orders",
+      healthCheckPath: "/healthz",
       serviceVersion: "1.4.2+sha.0c702a3",
       logLevel: "debug",
       nodeEnv: "development",
@@ -73,6 +77,8 @@ describe("loadConfig", () => {
     ["PORT", "3000.5"],
     ["SERVICE_NAME", "Sample_Service"],
     ["SERVICE_NAME", "a".repeat(65)],
+    ["HEALTH_CHECK_PATH", "health"],
+    ["HEALTH_CHECK_PATH", "/he alth"],
     ["SERVICE_VERSION", "has spaces"],
     ["SERVICE_VERSION", "v".repeat(129)],
     ["LOG_LEVEL", "verbose"],
@@ -92,12 +98,18 @@ describe("loadConfig", () => {
     expect(problems[0]).toContain(JSON.stringify(value.slice(0, 40)).slice(0, -1));
   });
 
-  it.each(["PORT", "SERVICE_NAME", "SERVICE_VERSION", "LOG_LEVEL", "NODE_ENV", "SHUTDOWN_GRACE_MS", "BODY_LIMIT"])(
-    "rejects %s set but empty",
-    (name) => {
-      expect(problemsOf({ [name]: " " })).toEqual([expect.stringMatching(new RegExp(`^${name} is set but empty`))]);
-    },
-  );
+  it.each([
+    "PORT",
+    "SERVICE_NAME",
+    "HEALTH_CHECK_PATH",
+    "SERVICE_VERSION",
+    "LOG_LEVEL",
+    "NODE_ENV",
+    "SHUTDOWN_GRACE_MS",
+    "BODY_LIMIT",
+  ])("rejects %s set but empty", (name) => {
+    expect(problemsOf({ [name]: " " })).toEqual([expect.stringMatching(new RegExp(`^${name} is set but empty`))]);
+  });
 
   it("lists every bad variable in one message", () => {
     try {

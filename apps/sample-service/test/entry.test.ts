@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundle } from "../scripts/build.ts";
 import { EXIT_CONFIG } from "../src/config.ts";
-import { get } from "./helpers.ts";
+import { get, HEALTH } from "./helpers.ts";
 
 // The real entry point as its own process: the TypeScript source through tsx, and the esbuild bundle run from a
 // folder with no node_modules anywhere above it, the way the container runs it.
@@ -94,7 +94,7 @@ describe("the bundle (dist/server.js) without node_modules", () => {
   it("starts, serves every kind of route, and exits 0 on SIGTERM", async () => {
     const running = run(["server.js"], { PORT: "0", SERVICE_VERSION: "bundle-test" }, dir);
     const port = await listening(running);
-    expect((await get(port, "/health")).status).toBe(200);
+    expect((await get(port, HEALTH)).status).toBe(200);
     expect(JSON.parse((await get(port, "/")).body)).toMatchObject({ version: "bundle-test" });
     expect((await get(port, "/greetings/unknown")).status).toBe(404);
     const created = await fetch(`http://127.0.0.1:${port}/greetings`, {

@@ -1,7 +1,13 @@
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Writable } from "node:stream";
+import serviceManifest from "../service.json" with { type: "json" };
 import { type Config, loadConfig } from "../src/config.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
+
+/** This service's own manifest: the defaults the service falls back to (a generated service has its own). */
+export const MANIFEST = serviceManifest;
+/** The health path the load balancer probes. */
+export const HEALTH = serviceManifest.healthCheckPath;
 
 /** The defaults, with a free port and test-friendly overrides. */
 export function testConfig(env: Record<string, string> = {}): Config {

@@ -38,16 +38,29 @@ describe("service.json", () => {
 });
 
 describe("as a template", () => {
-  it("spells the service name nowhere in src/ but as the configuration default", () => {
+  // A new service is this folder copied, with its own service.json: the source must read its facts at run time.
+  it("spells its name, port and health path nowhere in src/: they come from service.json or the platform", () => {
     const srcDir = path.join(serviceDir, "src");
+    const facts = [manifest.name, `"${manifest.healthCheckPath}"`, String(manifest.port)];
     const mentions = readdirSync(srcDir, { recursive: true, encoding: "utf8" })
       .filter((file) => file.endsWith(".ts"))
       .flatMap((file) =>
         readFileSync(path.join(srcDir, file), "utf8")
           .split("\n")
-          .filter((line) => line.includes(manifest.name))
+          .filter((line) => facts.some((fact) => new RegExp(`(^|[^\\w-])${escapeRegExp(fact)}($|[^\\w-])`).test(line)))
           .map((line) => `${file}: ${line.trim()}`),
       );
-    expect(mentions).toEqual([`config.ts: "${manifest.name}",`]);
+    expect(mentions).toEqual([]);
+  });
+
+  it("takes the health path the platform sets over its own", async () => {
+    const config = loadConfig({ HEALTH_CHECK_PATH: "/platform-health" });
+    const app = createApp(config, { logger: captureLogger(config).logger });
+    await request(app).get("/platform-health").expect(200);
+    await request(app).get(manifest.healthCheckPath).expect(404);
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -4,7 +4,7 @@ import { connect, type Socket } from "node:net";
 import type { Router } from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ServerHandle, startServer } from "../src/shutdown.ts";
-import { captureLogger, type Deferred, deferred, get, testConfig } from "./helpers.ts";
+import { captureLogger, type Deferred, deferred, get, HEALTH, testConfig } from "./helpers.ts";
 
 // Graceful shutdown against a real HTTP server on an ephemeral port. No test sleeps: the slow route tells the test
 // when a request has arrived, and finishes only when the test releases it.
@@ -76,7 +76,7 @@ describe("startServer", () => {
     const { handle, lines } = await start({ SERVICE_VERSION: "v1.2.3" });
     expect(handle.port).toBeGreaterThan(0);
     expect(lines).toContainEqual(expect.objectContaining({ msg: "listening", port: handle.port, version: "v1.2.3" }));
-    expect((await get(handle.port, "/health")).status).toBe(200);
+    expect((await get(handle.port, HEALTH)).status).toBe(200);
   });
 
   it("keeps idle connections open longer than the ALB does", async () => {
@@ -101,7 +101,7 @@ describe("graceful shutdown", () => {
 
     const shutdown = handle.shutdown("SIGTERM");
     expect(handle.shuttingDown).toBe(true);
-    await expect(get(handle.port, "/health")).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    await expect(get(handle.port, HEALTH)).rejects.toMatchObject({ code: "ECONNREFUSED" });
 
     release.resolve();
     const reply = await slow;
@@ -114,7 +114,7 @@ describe("graceful shutdown", () => {
   it("closes idle keep-alive connections at once", async () => {
     const { handle } = await start();
     const agent = keepAliveAgent();
-    const reply = await get(handle.port, "/health", agent);
+    const reply = await get(handle.port, HEALTH, agent);
     expect(reply.headers.connection).toBe("keep-alive");
     const idle = Object.values(agent.freeSockets)[0]?.[0];
     expect(idle).toBeDefined();
@@ -147,7 +147,7 @@ describe("graceful shutdown", () => {
     const response = readAll(socket);
     socket.write("GET /ready HTTP/1.1\r\nHost: localhost\r\n");
     // A full round trip on another connection: by then the server has read the partial request above.
-    await get(handle.port, "/health");
+    await get(handle.port, HEALTH);
 
     const shutdown = handle.shutdown("SIGTERM");
     socket.write("\r\n");

@@ -21,7 +21,6 @@ import {
   TEMPLATE_DIR,
   templateManifest,
 } from "../service/settings.ts";
-import { formatFiles } from "../workspace/format.ts";
 import { installSkipped } from "../workspace/install.ts";
 import { createFolder, removeFolder } from "../workspace/new-folder.ts";
 
@@ -36,8 +35,13 @@ export function registerServiceGenerator(plop: NodePlopAPI, root: string, intera
   plop.setActionType(CREATE_SERVICE_ACTION, async (answers, config) => {
     const run = (config as unknown as { run: Run }).run;
     const settings = resolveServiceSettings(answers as ServiceAnswers, root);
-    const files = deriveService(readTemplateFiles(root), templateManifest(root), settings);
-    createFolder(root, `apps/${settings.name}`, files, (staging) => formatFiles(root, [staging]));
+    const files = deriveService(
+      readTemplateFiles(root),
+      templateManifest(root),
+      settings,
+      servicePackageName(root, settings.name),
+    );
+    createFolder(root, `apps/${settings.name}`, files);
     run.settings = settings;
     const list = files.map((file) => `      ${file.path}`).join("\n");
     return `apps/${settings.name}/ (${files.length} files from ${TEMPLATE_DIR}):\n${list}`;
