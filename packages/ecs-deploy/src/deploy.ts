@@ -2,7 +2,7 @@ import type { ECSClient, Service, ServiceDeployment } from "@aws-sdk/client-ecs"
 import { createEcsClient } from "@repo/create-new-task-def";
 import { type DeployArtifacts, readDeployArtifacts } from "./artifacts.ts";
 import { describeProgress, failureReason, hasEnded, isMovingForward, runsImage, succeeded } from "./deployment.ts";
-import { minimumDeploymentDuration } from "./duration.ts";
+import { type MinimumDuration, minimumDeploymentDuration } from "./duration.ts";
 import { Ecs } from "./ecs.ts";
 import { AwsError, DeploymentFailedError, DeploymentTimeoutError, ValidationError } from "./errors.ts";
 import { followDeployment, lastSeen } from "./follow.ts";
@@ -83,7 +83,7 @@ export async function deploy(options: DeployOptions, context: DeployContext = {}
   };
 
   const service = await read(() => ecs.describeService(), "while reading the service");
-  checkService(service, options);
+  const minimum = checkService(service, options);
 
   const current = await read(
     () => currentDeployment(ecs, service, options.container, artifacts),
@@ -107,6 +107,11 @@ export async function deploy(options: DeployOptions, context: DeployContext = {}
     if (!other.ended) {
       throw new DeploymentTimeoutError(
         `timed out after ${formatDuration(options.timeoutMs)} waiting for service deployment ${current.arn}, which this run did not start (${other.deployment ? describeProgress(other.deployment) : "not read"}); nothing was deployed by this run`,
+      );
+    }
+    if (poller.remainingMs <= minimum.minutes * 60_000) {
+      throw new DeploymentTimeoutError(
+        `after waiting for service deployment ${current.arn}, ${formatDuration(poller.remainingMs)} of the timeout remain, less than the ${minimum.minutes} min this service's deployment takes at least (${minimum.explanation}); nothing was deployed by this run: run the pipeline again`,
       );
     }
   }
@@ -134,7 +139,8 @@ export async function deploy(options: DeployOptions, context: DeployContext = {}
   }
 }
 
-function checkService(service: Service, options: DeployOptions): void {
+/** Refuses a service this step cannot deploy within the timeout; returns the least time its deployment takes. */
+function checkService(service: Service, options: DeployOptions): MinimumDuration {
   const controller = service.deploymentController?.type ?? "ECS";
   if (controller !== "ECS") {
     throw new ValidationError(
@@ -148,6 +154,7 @@ function checkService(service: Service, options: DeployOptions): void {
       `service ${options.service} deploys ${minimum.explanation}: at least ${minimum.minutes} min before ECS can report success, but the timeout is ${formatDuration(options.timeoutMs)}; raise --timeout / DEPLOY_TIMEOUT_MINUTES (and the CodeBuild project's timeout with it). Nothing was deployed`,
     );
   }
+  return minimum;
 }
 
 interface CurrentDeployment {

@@ -1,17 +1,17 @@
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { nodeMajor } from "@repo/service-manifest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CLI_FLAGS, ENV_FALLBACKS } from "../src/index.ts";
-import { CLUSTER, type FakeEcs, REGION, SERVICE, startFakeEcs } from "./support/fake-ecs.ts";
+import { type FakeEcs, startFakeEcs } from "./support/fake-ecs.ts";
 import {
-  CONTAINER,
+  deployEnv,
   makeTempDir,
   PACKAGE_DIR,
   REPO_ROOT,
   removeDir,
+  runIsolated,
   SUCCESS,
   writeBuildArtifacts,
 } from "./support/fixtures.ts";
@@ -63,38 +63,16 @@ describe("its build phase, run with bash as CodeBuild runs it", () => {
   });
 
   /** The phase's commands in one bash session (CodeBuild keeps variables between commands), then the exports. */
-  const runBuildPhase = (env: Record<string, string>) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const script = [
-        ...commands("build"),
-        'printf "exported %s %s\\n" "$SERVICE_DEPLOYMENT_ARN" "$TASK_DEFINITION_ARN"',
-      ];
-      execFile(
-        "bash",
-        ["-e", "-c", script.join("\n")],
-        {
-          cwd: REPO_ROOT,
-          env: {
-            PATH: process.env.PATH,
-            HOME: secondary,
-            AWS_CONFIG_FILE: join(secondary, "none"),
-            AWS_SHARED_CREDENTIALS_FILE: join(secondary, "none"),
-            AWS_EC2_METADATA_DISABLED: "true",
-            AWS_ENDPOINT_URL_ECS: ecs.url,
-            AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
-            AWS_SECRET_ACCESS_KEY: "local-test-secret",
-            AWS_REGION: REGION,
-            ECS_CLUSTER: CLUSTER,
-            ECS_SERVICE: SERVICE,
-            CONTAINER_NAME: CONTAINER,
-            POLL_INTERVAL_SECONDS: "0.005",
-            ...env,
-          },
-          timeout: 30_000,
-        },
-        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
+  const runBuildPhase = (env: Record<string, string>) => {
+    const script = [
+      ...commands("build"),
+      'printf "exported %s %s\\n" "$SERVICE_DEPLOYMENT_ARN" "$TASK_DEFINITION_ARN"',
+    ];
+    return runIsolated("bash", ["-e", "-c", script.join("\n")], {
+      cwd: REPO_ROOT,
+      env: { HOME: secondary, ...deployEnv(ecs.url), ...env },
     });
+  };
 
   it("deploys from the secondary input and exports the deployment's and task definition's ARNs", async () => {
     const result = await runBuildPhase({

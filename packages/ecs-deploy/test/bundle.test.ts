@@ -2,11 +2,11 @@ import { copyFile, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_CODES, VERSION } from "../src/index.ts";
-import { CLUSTER, type FakeEcs, type FakeEcsSetup, REGION, SERVICE, startFakeEcs } from "./support/fake-ecs.ts";
+import { type FakeEcs, type FakeEcsSetup, startFakeEcs } from "./support/fake-ecs.ts";
 import {
   ALARM,
   BUNDLE,
-  CONTAINER,
+  deployEnv,
   ENDLESS_BAKE,
   IMAGE_URI,
   makeTempDir,
@@ -35,18 +35,7 @@ afterEach(async () => {
 /** `undefined` removes a variable. */
 async function deployWith(setup: FakeEcsSetup, env: Record<string, string | undefined> = {}) {
   ecs = await startFakeEcs(setup);
-  const full: Record<string, string | undefined> = {
-    AWS_ENDPOINT_URL_ECS: ecs.url,
-    AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
-    AWS_SECRET_ACCESS_KEY: "local-test-secret",
-    AWS_REGION: REGION,
-    ECS_CLUSTER: CLUSTER,
-    ECS_SERVICE: SERVICE,
-    CONTAINER_NAME: CONTAINER,
-    ARTIFACTS_DIR: "build-output",
-    POLL_INTERVAL_SECONDS: "0.005",
-    ...env,
-  };
+  const full = { ...deployEnv(ecs.url), ARTIFACTS_DIR: "build-output", ...env };
   const defined = Object.entries(full).filter((entry): entry is [string, string] => entry[1] !== undefined);
   return run([], Object.fromEntries(defined));
 }
@@ -117,13 +106,7 @@ describe("the bundled CLI (dist/cli.js)", () => {
     expect(usage.stderr).toContain("usage error: missing required settings: --service / ECS_SERVICE");
 
     await writeFile(join(work, "build-output", "imageDetail.json"), "{}");
-    const validation = await run([], {
-      AWS_REGION: REGION,
-      ECS_CLUSTER: CLUSTER,
-      ECS_SERVICE: SERVICE,
-      CONTAINER_NAME: CONTAINER,
-      ARTIFACTS_DIR: "build-output",
-    });
+    const validation = await deployWith({});
     expect(validation.code).toBe(EXIT_CODES.validation);
     expect(validation.stderr).toContain("validation error: ");
     expect(validation.stderr).toContain('imageDetail.json: must be {"ImageURI"');

@@ -110,18 +110,6 @@ describe("a deployment that succeeds", () => {
       "DescribeServiceRevisions",
     ]);
   });
-
-  it("prints a heartbeat while a long bake time changes nothing", async () => {
-    ecs = await startFakeEcs({
-      steps: [...SUCCESS.slice(0, 8), ...Array(30).fill(SUCCESS[8]), SUCCESS[10] as Record<string, unknown>],
-    });
-    await deploy(deployOptions(artifacts), {
-      ecsClient: localClient(ecs.url),
-      log: (line) => lines.push(line),
-      heartbeatMs: 40,
-    });
-    expect(lines).toContainEqual(expect.stringMatching(/^IN_PROGRESS, stage BAKE_TIME.*\(unchanged for \d+ ms\)$/));
-  });
 });
 
 describe("a deployment ECS rolls back", () => {
@@ -298,6 +286,55 @@ describe("a re-run (the pipeline retried after a crash)", () => {
         .slice(0, waited)
         .filter((operation) => operation === "DescribeServiceDeployments"),
     ).toHaveLength(4);
+  });
+});
+
+describe("on a clock of its own (no real waiting)", () => {
+  /** Time moves only when the step sleeps. */
+  const virtualClock = () => {
+    let now = 0;
+    return {
+      now: () => now,
+      sleep: async (ms: number) => {
+        now += ms;
+      },
+    };
+  };
+
+  it("does not start when waiting for another deployment left less time than its own needs", async () => {
+    ecs = await startFakeEcs({
+      service: { deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: 30 } },
+      current: {
+        image: OTHER_IMAGE_URI,
+        steps: [...Array(15).fill(SUCCESS[8]), SUCCESS[10] as Record<string, unknown>],
+      },
+      steps: SUCCESS,
+    });
+    const error = await failure(
+      deploy(deployOptions(artifacts, { timeoutMs: 40 * 60_000, pollIntervalMs: 60_000 }), {
+        ecsClient: localClient(ecs.url),
+        log: (line) => lines.push(line),
+        clock: virtualClock(),
+      }),
+    );
+    expect(error).toBeInstanceOf(DeploymentTimeoutError);
+    expect(error.message).toMatch(
+      /^after waiting for service deployment \S+deployment-1, 25 min of the timeout remain, less than the 30 min this service's deployment takes at least \(blue\/green, then 30 min bake time\); nothing was deployed by this run/,
+    );
+    expect(operations()).not.toContain("RegisterTaskDefinition");
+  });
+
+  it("prints a heartbeat every 5 minutes of an unchanging bake time", async () => {
+    ecs = await startFakeEcs({
+      steps: [...SUCCESS.slice(0, 8), ...Array(12).fill(SUCCESS[8]), SUCCESS[10] as Record<string, unknown>],
+    });
+    await deploy(deployOptions(artifacts, { timeoutMs: 60 * 60_000, pollIntervalMs: 60_000 }), {
+      ecsClient: localClient(ecs.url),
+      log: (line) => lines.push(line),
+      clock: virtualClock(),
+    });
+    const heartbeats = lines.filter((line) => line.includes("unchanged for"));
+    expect(heartbeats.map((line) => /unchanged for ([\d.]+ min)/.exec(line)?.[1])).toEqual(["5 min", "10 min"]);
   });
 });
 

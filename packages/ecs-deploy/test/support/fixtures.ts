@@ -163,14 +163,21 @@ export const ENDLESS_BAKE: Step[] = [
   { status: "IN_PROGRESS", lifecycleStage: "BAKE_TIME", alarms: { status: "MONITORING", alarmNames: [ALARM] } },
 ];
 
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 /**
- * Runs the BUILT bundle (dist/cli.js, or the copy at `options.bundle`) with `node`, from `cwd`, with exactly `env` (plus PATH): no inherited AWS settings, no config
- * files, instance metadata disabled, so the only place it can talk to is what the test points it at.
+ * Runs a program from `cwd` with exactly `env` plus an environment that can reach nothing but what the test points it
+ * at: no inherited AWS settings, no AWS config files, instance metadata disabled.
  */
-export function runBundle(
+export function runIsolated(
+  program: string,
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; bundle?: string },
-): Promise<{ code: number; stdout: string; stderr: string }> {
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<ProcessResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: options.cwd,
@@ -180,14 +187,31 @@ export function runBundle(
     ...options.env,
   };
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [options.bundle ?? BUNDLE, ...args],
-      { cwd: options.cwd, env, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+    execFile(program, [...args], { cwd: options.cwd, env, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
   });
+}
+
+/** Runs the BUILT bundle (dist/cli.js, or the copy at `options.bundle`) with `node`, isolated as above. */
+export function runBundle(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; bundle?: string },
+): Promise<ProcessResult> {
+  return runIsolated(process.execPath, [options.bundle ?? BUNDLE, ...args], options);
+}
+
+/** What the Deploy stage's CodeBuild project gives the CLI, with the SDK pointed at the loopback ECS. */
+export function deployEnv(ecsUrl: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_ECS: ecsUrl,
+    AWS_ACCESS_KEY_ID: "AKIDLOCALTEST",
+    AWS_SECRET_ACCESS_KEY: "local-test-secret",
+    AWS_REGION: REGION,
+    ECS_CLUSTER: CLUSTER,
+    ECS_SERVICE: SERVICE,
+    CONTAINER_NAME: CONTAINER,
+    POLL_INTERVAL_SECONDS: "0.005",
+  };
 }
