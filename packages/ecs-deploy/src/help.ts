@@ -3,7 +3,10 @@ import { EXIT_CODES } from "./errors.ts";
 import { DEFAULTS, ENV_FALLBACKS, ON_TIMEOUT } from "./options.ts";
 
 export function helpText(version: string): string {
-  const env = ENV_FALLBACKS;
+  const width = Math.max(...Object.values(ENV_FALLBACKS).map((name) => name.length)) + 2;
+  const env = Object.fromEntries(
+    Object.entries(ENV_FALLBACKS).map(([flag, name]) => [flag, name.padEnd(width)]),
+  ) as Record<keyof typeof ENV_FALLBACKS, string>;
   return `ecs-deploy ${version}
 Deploys the Build stage's ${OUTPUT_FILES.taskdef} and ${OUTPUT_FILES.imageDetail} to an ECS service whose deployment
 controller is ECS (strategy BLUE_GREEN, LINEAR, CANARY or ROLLING) and follows the service deployment ECS runs:
@@ -14,14 +17,14 @@ Usage:
   ecs-deploy --cluster <cluster> --service <service> --container <name> [--artifacts <dir>] [options]
 
 Options (each falls back to the environment variable shown; a flag wins over the variable):
-  --cluster <name|arn>       ${env.cluster.padEnd(22)} the service's cluster
-  --service <name|arn>       ${env.service.padEnd(22)} the service to deploy
-  --container <name>         ${env.container.padEnd(22)} the container whose ${IMAGE_PLACEHOLDER} gets the image
-  --artifacts <dir>          ${env.artifacts.padEnd(22)} folder with ${OUTPUT_FILES.taskdef} and ${OUTPUT_FILES.imageDetail} (default: ${DEFAULTS.artifacts})
-  --timeout <minutes>        ${env.timeout.padEnd(22)} how long to follow the deployment (default: ${DEFAULTS.timeoutMinutes})
-  --poll-interval <seconds>  ${env["poll-interval"].padEnd(22)} time between two reads of the deployment (default: ${DEFAULTS.pollIntervalSeconds})
-  --on-timeout <what>        ${env["on-timeout"].padEnd(22)} ${ON_TIMEOUT.join(" | ")}: roll our deployment back at the timeout
-                                                    (StopServiceDeployment ROLLBACK), or leave it running (default: ${DEFAULTS.onTimeout})
+  --cluster <name|arn>       ${env.cluster}the service's cluster
+  --service <name|arn>       ${env.service}the service to deploy
+  --container <name>         ${env.container}the container whose ${IMAGE_PLACEHOLDER} gets the image
+  --artifacts <dir>          ${env.artifacts}folder with ${OUTPUT_FILES.taskdef} and ${OUTPUT_FILES.imageDetail} (default: ${DEFAULTS.artifacts})
+  --timeout <minutes>        ${env.timeout}how long to follow the deployment (default: ${DEFAULTS.timeoutMinutes})
+  --poll-interval <seconds>  ${env["poll-interval"]}time between two reads of the deployment (default: ${DEFAULTS.pollIntervalSeconds})
+  --on-timeout <what>        ${env["on-timeout"]}${ON_TIMEOUT.join(" | ")}: at the timeout, roll our deployment back
+                             ${"".padEnd(width)}(StopServiceDeployment ROLLBACK) or leave it running (default: ${DEFAULTS.onTimeout})
   --json                     print the result as one JSON object instead of key=value lines
   -h, --help                 show this help
   -v, --version              show the version
