@@ -1,7 +1,7 @@
 // Bundles the CLI into ONE file, dist/cli.js, that runs with plain `node` and no node_modules (the Deploy stage's
 // CodeBuild project runs it). ESM, so `require` (used by some AWS SDK dependencies) comes from createRequire.
 import { fileURLToPath } from "node:url";
-import { esbuildNodeTarget } from "@repo/service-manifest";
+import { esbuildNodeTarget } from "@repo/service-contract";
 import { type BuildResult, build } from "esbuild";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));

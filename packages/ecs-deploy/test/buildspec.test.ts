@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { nodeMajor } from "@repo/service-manifest";
+import { nodeMajor } from "@repo/service-contract";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CLI_FLAGS, ENV_FALLBACKS } from "../src/index.ts";

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { createNewTaskDef } from "@repo/create-new-task-def";
+import { parseServiceManifest, taskDefinitionTemplateVariables } from "@repo/service-contract";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import type { DeployOptions } from "../../src/index.ts";
 import { ACCOUNT, CLUSTER, REGION, SERVICE, type Step } from "./fake-ecs.ts";
@@ -38,17 +39,14 @@ export async function writeBuildArtifacts(dir: string): Promise<void> {
       hooks: {},
     },
     {
-      env: {
-        AWS_REGION: REGION,
-        CPU: "256",
-        MEMORY: "512",
-        EXECUTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/bluegreen-${SERVICE}-execution`,
-        TASK_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/bluegreen-${SERVICE}-task`,
-        LOG_GROUP: `/ecs/${SERVICE}`,
-        SERVICE_NAME: SERVICE,
-        STOP_TIMEOUT: "30",
-        SHUTDOWN_GRACE_MS: "25000",
-      },
+      env: taskDefinitionTemplateVariables(parseServiceManifest({ name: SERVICE, port: 3000 }, "service.json"), {
+        family: SERVICE,
+        containerName: CONTAINER,
+        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/bluegreen-${SERVICE}-execution`,
+        taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/bluegreen-${SERVICE}-task`,
+        logGroup: `/ecs/${SERVICE}`,
+        region: REGION,
+      }),
     },
   );
 }
