@@ -1,17 +1,12 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import {
-  codeCommitPushEventPattern,
-  codePipelinePushFilters,
-  routerEnvironment,
-  triggerPathsFor,
-  triggerPathsForAllServices,
-} from "@repo/pipeline-triggers";
+import { codeCommitPushEventPattern, routerEnvironment } from "@repo/lambdas";
+import { codePipelinePushFilters, triggerPathsFor, triggerPathsForAllServices } from "@repo/pipeline-triggers";
 import { CODEBUILD_IMAGE, lambdaNodeRuntimeName } from "@repo/service-manifest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILD_CACHE_TAG } from "../lib/constructs/build-cache-repository.ts";
-import { bundleLambda, pushRouterEntry } from "../lib/lambda-bundle.ts";
+import { bundleLambda } from "../lib/lambda-bundle.ts";
 import { SOURCE_ACTION_NAME } from "../lib/service-names.ts";
 import { DUMMY_AWS_ENV, json, startEndpoint } from "./support/aws-endpoint.ts";
 import {
@@ -454,16 +449,21 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
       }
     ).Variables;
     const [OLD, NEW] = ["1".repeat(40), "2".repeat(40)];
-    const aws = await startEndpoint((call) =>
-      call.operation === "CodeCommit_20150413.GetDifferences"
-        ? json(200, {
+    const aws = await startEndpoint((call) => {
+      switch (call.operation) {
+        case "CodeCommit_20150413.GetDifferences":
+          return json(200, {
             differences: [
               { afterBlob: { blobId: "b", path: "packages/util/src/index.ts", mode: "100644" }, changeType: "A" },
               { afterBlob: { blobId: "c", path: "README.md", mode: "100644" }, changeType: "M" },
             ],
-          })
-        : json(200, { pipelineExecutionId: "exec-1" }),
-    );
+          });
+        case "CodeCommit_20150413.GetBranch":
+          return json(200, { branch: { branchName: "main", commitId: NEW } });
+        default:
+          return json(200, { pipelineExecutionId: "exec-1" });
+      }
+    });
     const saved = { ...process.env };
     Object.assign(process.env, DUMMY_AWS_ENV, variables, {
       AWS_ENDPOINT_URL_CODECOMMIT: aws.url,
@@ -471,11 +471,12 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
       AWS_MAX_ATTEMPTS: "1",
     });
     try {
-      const bundle = `${bundleLambda("push-router", pushRouterEntry())}/index.js`;
+      const bundle = `${bundleLambda("push-router")}/index.js`;
       const { handler } = createRequire(import.meta.url)(bundle) as {
         handler: (event: unknown) => Promise<{ started: string[] }>;
       };
       const result = await handler({
+        id: "6f2b0c1e-0000-4000-8000-000000000001",
         source: "aws.codecommit",
         "detail-type": "CodeCommit Repository State Change",
         resources: [`arn:aws:codecommit:${REGION}:${ACCOUNT}:bluegreen`],
@@ -506,10 +507,12 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
     const shared = s.json("bluegreen-shared");
     const own = statements(shared).filter((st) => st.roles.includes(refTo(shared, "PushRouterRole")));
     expect(own.map((st) => st.Action)).toEqual([
-      "codecommit:GetDifferences",
+      ["codecommit:GetBranch", "codecommit:GetDifferences"],
       "codepipeline:StartPipelineExecution",
       ["logs:CreateLogStream", "logs:PutLogEvents"],
+      ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
     ]);
+    expect(own[3]?.Resource).toEqual({ "Fn::GetAtt": [refTo(shared, "PushRouterFailedPushes"), "Arn"] });
     expect(own[0]?.Resource).toEqual({ "Fn::GetAtt": [refTo(shared, "SourceRepository"), "Arn"] });
     expect(own[1]?.Resource).toEqual([
       `arn:aws:codepipeline:${REGION}:${ACCOUNT}:bluegreen-billing`,
@@ -585,8 +588,20 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
   });
 });
 
-/** Actions that may name Resource "*": AWS offers no resource-level permission for them. */
-const STAR_ONLY = new Set(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition"]);
+/**
+ * Actions that may name Resource "*": AWS offers no resource-level permission for them, or (the network interfaces
+ * of a Lambda function in a VPC) the resources do not exist before Lambda creates them.
+ */
+const STAR_ONLY = new Set([
+  "ecr:GetAuthorizationToken",
+  "ecs:DescribeTaskDefinition",
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+]);
 
 describe("one pipeline per service, CodeConnections source (GitHub, GitLab, Bitbucket)", () => {
   let s: Scenario;

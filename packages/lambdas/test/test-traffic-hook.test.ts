@@ -1,63 +1,26 @@
-import { createServer, type Server } from "node:http";
-import { createRequire } from "node:module";
-import type { AddressInfo, Socket } from "node:net";
-import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
+import type { CodeDeployClient } from "@aws-sdk/client-codedeploy";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { smokeTestSettingsFromEnvironment } from "../src/smoke-test/environment.ts";
+import type { SmokeTestSettings } from "../src/smoke-test/smoke-test.ts";
 import {
   createHandler,
   type LifecycleHookEvent,
-  settingsFromEnvironment,
-} from "../lambda/test-traffic-hook/handler.ts";
-import type { SmokeTestSettings } from "../lambda/test-traffic-hook/smoke-test.ts";
-import { bundleLambda } from "../lib/lambda-bundle.ts";
-import { DUMMY_AWS_ENV, type FakeEndpoint, json, startEndpoint } from "./support/aws-endpoint.ts";
+  REPORT_CLIENT,
+  REPORT_RESERVE_MS,
+  reportingClient,
+} from "../src/test-traffic-hook/handler.ts";
+import { awsError, type FakeAwsService, type JsonReply, startFakeAwsService } from "./support/fake-aws.ts";
+import { DUMMY_CREDENTIALS, REGION } from "./support/fake-codecommit-codepipeline.ts";
+import { closedPort, type GreenService, lambdaContext, startGreen } from "./support/green-service.ts";
 
 const EVENT: LifecycleHookEvent = { DeploymentId: "d-ABCDEF123", LifecycleEventHookExecutionId: "hook-exec-42" };
-const TARGET = "CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus";
+/** Ample time: the function's 60 s timeout. */
+const FULL_INVOCATION_MS = 60_000;
 
-/** The green service as the test listener would show it. */
-type Behaviour = "healthy" | "error" | "hang" | "recovers";
+/** How CodeDeploy answers each PutLifecycleEventHookExecutionStatus, in turn (then "ok"). */
+type Answer = "ok" | "stall" | "throttle" | "already-completed";
 
-interface GreenService {
-  url: string;
-  requests: string[];
-  close(): Promise<void>;
-}
-
-async function startGreen(behaviour: Behaviour): Promise<GreenService> {
-  const requests: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
-    requests.push(req.url ?? "");
-    if (behaviour === "hang") return; // never answers: the per-request timeout must fire
-    const failing = behaviour === "error" || (behaviour === "recovers" && requests.length <= 2);
-    res.writeHead(failing ? 500 : req.url === "/" ? 404 : 200, { "content-type": "application/json" });
-    res.end(failing ? '{"error":"boom"}' : '{"status":"ok"}');
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<string> {
-  const green = await startGreen("healthy");
-  await green.close();
-  return green.url;
-}
-
-function settings(baseUrl: string): SmokeTestSettings {
+function settings(baseUrl: string, overrides: Partial<SmokeTestSettings> = {}): SmokeTestSettings {
   return {
     baseUrl,
     checks: [
@@ -67,32 +30,37 @@ function settings(baseUrl: string): SmokeTestSettings {
     attempts: 3,
     timeoutMs: 300,
     backoffMs: 10,
+    ...overrides,
   };
 }
 
 describe("the AfterAllowTestTraffic hook (real CodeDeploy client against a local endpoint)", () => {
-  let codeDeploy: FakeEndpoint;
+  let codeDeploy: FakeAwsService;
   let client: CodeDeployClient;
+  let answers: Answer[] = [];
   const greens: GreenService[] = [];
 
   beforeAll(async () => {
-    codeDeploy = await startEndpoint((call) =>
-      call.operation === TARGET
-        ? json(200, { lifecycleEventHookExecutionId: JSON.parse(call.body).lifecycleEventHookExecutionId })
-        : json(400, { __type: "UnknownOperationException", message: call.operation }),
-    );
-    client = new CodeDeployClient({
-      endpoint: codeDeploy.url,
-      region: DUMMY_AWS_ENV.AWS_REGION,
-      credentials: {
-        accessKeyId: DUMMY_AWS_ENV.AWS_ACCESS_KEY_ID,
-        secretAccessKey: DUMMY_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    codeDeploy = await startFakeAwsService("CodeDeploy_20141006", {
+      PutLifecycleEventHookExecutionStatus: (body): JsonReply | Promise<JsonReply> => {
+        switch (answers.shift() ?? "ok") {
+          case "stall":
+            return new Promise<never>(() => {});
+          case "throttle":
+            return awsError("ThrottlingException", "Rate exceeded");
+          case "already-completed":
+            return awsError("LifecycleEventAlreadyCompletedException", "The lifecycle event is already completed");
+          default:
+            return { body: { lifecycleEventHookExecutionId: body.lifecycleEventHookExecutionId } };
+        }
       },
-      maxAttempts: 1,
     });
+    // The client the function reports with: its timeouts and attempts, only the endpoint is local.
+    client = reportingClient({ endpoint: codeDeploy.url, region: REGION, credentials: DUMMY_CREDENTIALS });
   });
   afterEach(async () => {
-    codeDeploy.calls.length = 0;
+    codeDeploy.requests.length = 0;
+    answers = [];
     await Promise.all(greens.splice(0).map((g) => g.close()));
   });
   afterAll(async () => {
@@ -100,53 +68,55 @@ describe("the AfterAllowTestTraffic hook (real CodeDeploy client against a local
     await codeDeploy.close();
   });
 
-  async function run(baseUrl: string) {
+  async function green(behaviour: Parameters<typeof startGreen>[0]) {
+    const service = await startGreen(behaviour);
+    greens.push(service);
+    return service;
+  }
+
+  async function run(baseUrl: string, remainingMs = FULL_INVOCATION_MS) {
     const lines: string[] = [];
-    const outcome = await createHandler(client, settings(baseUrl), (line) => lines.push(line))(EVENT);
-    expect(codeDeploy.calls).toHaveLength(1);
-    const [call] = codeDeploy.calls;
-    expect(call?.headers["content-type"]).toBe("application/x-amz-json-1.1");
-    expect(call?.headers.authorization).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d+\/eu-west-1\/codedeploy\//,
+    const outcome = await createHandler(client, settings(baseUrl), (line) => lines.push(line))(
+      EVENT,
+      lambdaContext(remainingMs),
     );
-    return { outcome, sent: JSON.parse(call?.body ?? "{}"), lines };
+    const [call] = codeDeploy.requests;
+    expect(call?.target).toBe("CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus");
+    return { outcome, sent: call?.body ?? {}, lines };
   }
 
   it("reports Succeeded when the green task set answers /health and /", async () => {
-    const green = await startGreen("healthy");
-    greens.push(green);
-    const { outcome, sent } = await run(green.url);
+    const service = await green("healthy");
+    const { outcome, sent } = await run(service.url);
     expect(sent).toEqual({
       deploymentId: "d-ABCDEF123",
       lifecycleEventHookExecutionId: "hook-exec-42",
       status: "Succeeded",
     });
+    expect(codeDeploy.requests).toHaveLength(1);
     expect(outcome.status).toBe("Succeeded");
-    expect(green.requests).toEqual(["/health", "/"]);
+    expect(service.requests).toEqual(["/health", "/"]);
   });
 
   it("retries with back-off and still succeeds when the service recovers", async () => {
-    const green = await startGreen("recovers");
-    greens.push(green);
-    const { sent } = await run(green.url);
+    const service = await green("recovers");
+    const { sent } = await run(service.url);
     expect(sent.status).toBe("Succeeded");
-    expect(green.requests).toEqual(["/health", "/health", "/health", "/"]);
+    expect(service.requests).toEqual(["/health", "/health", "/health", "/"]);
   });
 
   it("reports Failed after all retries when the service answers 500", async () => {
-    const green = await startGreen("error");
-    greens.push(green);
-    const { sent, outcome, lines } = await run(green.url);
+    const service = await green("error");
+    const { sent, outcome, lines } = await run(service.url);
     expect(sent.status).toBe("Failed");
-    expect(green.requests.filter((p) => p === "/health")).toHaveLength(3);
+    expect(service.requests.filter((p) => p === "/health")).toHaveLength(3);
     expect(outcome.smokeTest.results[0]).toMatchObject({ ok: false, attempts: 3, outcome: "HTTP 500" });
     expect(lines.join("\n")).toContain('"status":"Failed"');
   });
 
   it("reports Failed when requests time out", async () => {
-    const green = await startGreen("hang");
-    greens.push(green);
-    const { sent, outcome } = await run(green.url);
+    const service = await green("hang");
+    const { sent, outcome } = await run(service.url);
     expect(sent.status).toBe("Failed");
     expect(outcome.smokeTest.results[0]?.outcome).toBe("timed out after 300 ms");
   });
@@ -158,61 +128,119 @@ describe("the AfterAllowTestTraffic hook (real CodeDeploy client against a local
   });
 
   it("rejects an event that is not a CodeDeploy hook event, without calling CodeDeploy", async () => {
-    await expect(createHandler(client, settings("http://127.0.0.1:1"))({} as LifecycleHookEvent)).rejects.toThrow(
-      /DeploymentId/,
-    );
-    expect(codeDeploy.calls).toHaveLength(0);
+    await expect(
+      createHandler(client, settings("http://127.0.0.1:1"))({} as LifecycleHookEvent, lambdaContext(FULL_INVOCATION_MS)),
+    ).rejects.toThrow(/DeploymentId/);
+    expect(codeDeploy.requests).toHaveLength(0);
   });
 
   it("reports Failed when its settings are broken, so the deployment does not wait for the hook's timeout", async () => {
     const outcome = await createHandler(
       client,
-      () => settingsFromEnvironment({}),
+      () => smokeTestSettingsFromEnvironment({}),
       () => {},
-    )(EVENT);
+    )(EVENT, lambdaContext(FULL_INVOCATION_MS));
     expect(outcome.status).toBe("Failed");
     expect(outcome.smokeTest.results[0]?.outcome).toContain("TEST_URL is required");
-    expect(JSON.parse(codeDeploy.calls[0]?.body ?? "{}").status).toBe("Failed");
+    expect(codeDeploy.requests[0]?.body.status).toBe("Failed");
+  });
+});
+
+describe("the hook's time budget: it reports in time, or fails loudly before Lambda's timeout", () => {
+  let codeDeploy: FakeAwsService;
+  let client: CodeDeployClient;
+  let answers: Answer[] = [];
+  let service: GreenService;
+
+  beforeAll(async () => {
+    codeDeploy = await startFakeAwsService("CodeDeploy_20141006", {
+      PutLifecycleEventHookExecutionStatus: (body) => {
+        const answer = answers.shift() ?? "ok";
+        if (answer === "stall") return new Promise<never>(() => {});
+        if (answer === "throttle") return awsError("ThrottlingException", "Rate exceeded");
+        if (answer === "already-completed") {
+          return awsError("LifecycleEventAlreadyCompletedException", "The lifecycle event is already completed");
+        }
+        return { body: { lifecycleEventHookExecutionId: body.lifecycleEventHookExecutionId } };
+      },
+    });
+    client = reportingClient({ endpoint: codeDeploy.url, region: REGION, credentials: DUMMY_CREDENTIALS });
+    service = await startGreen("healthy");
+  });
+  afterEach(() => {
+    codeDeploy.requests.length = 0;
+    answers = [];
+  });
+  afterAll(async () => {
+    client.destroy();
+    await Promise.all([codeDeploy.close(), service.close()]);
   });
 
-  it("reads its settings from the environment the stack sets", () => {
-    expect(
-      settingsFromEnvironment({ TEST_URL: "http://alb:9000", HEALTH_PATH: "/ready", ATTEMPTS: "2", BACKOFF_MS: "5" }),
-    ).toEqual({
-      baseUrl: "http://alb:9000",
-      checks: [
-        { path: "/ready", expect: "success" },
-        { path: "/", expect: "no-server-error" },
-      ],
-      attempts: 2,
-      timeoutMs: 3000,
-      backoffMs: 5,
-    });
-    expect(() => settingsFromEnvironment({})).toThrow(/TEST_URL/);
-    expect(() => settingsFromEnvironment({ TEST_URL: "http://x", ATTEMPTS: "0" })).toThrow(/ATTEMPTS/);
+  const hook = (smokeTest: SmokeTestSettings = settings(service.url)) => createHandler(client, smokeTest, () => {});
+
+  it("keeps the reserve: the smoke test ends in time to report within the invocation's remaining time", () => {
+    expect(REPORT_RESERVE_MS).toBeGreaterThan(REPORT_CLIENT.maxAttempts * REPORT_CLIENT.requestTimeoutMs);
+    expect(REPORT_RESERVE_MS).toBeLessThan(FULL_INVOCATION_MS / 2);
   });
 
-  it("works as bundled for Lambda: the esbuild output's handler reports to CodeDeploy through AWS_ENDPOINT_URL_CODEDEPLOY", async () => {
-    const green = await startGreen("healthy");
-    greens.push(green);
-    const saved = { ...process.env };
-    Object.assign(process.env, DUMMY_AWS_ENV, {
-      AWS_ENDPOINT_URL_CODEDEPLOY: codeDeploy.url,
-      AWS_MAX_ATTEMPTS: "1",
-      TEST_URL: green.url,
-      HEALTH_PATH: "/health",
-    });
+  it("still reports when CodeDeploy's first answer stalls: the request times out and the retry lands", async () => {
+    answers = ["stall"];
+    const started = Date.now();
+
+    const outcome = await hook()(EVENT, lambdaContext(FULL_INVOCATION_MS));
+
+    const elapsed = Date.now() - started;
+    expect(outcome.status).toBe("Succeeded");
+    expect(codeDeploy.requests.map((request) => request.body.status)).toEqual(["Succeeded", "Succeeded"]);
+    expect(elapsed).toBeGreaterThanOrEqual(REPORT_CLIENT.requestTimeoutMs);
+    expect(elapsed).toBeLessThan(REPORT_CLIENT.requestTimeoutMs + 2000);
+  });
+
+  it("counts a stalled attempt that CodeDeploy recorded as reported (LifecycleEventAlreadyCompleted on the retry)", async () => {
+    answers = ["stall", "already-completed"];
+
+    await expect(hook()(EVENT, lambdaContext(FULL_INVOCATION_MS))).resolves.toMatchObject({ status: "Succeeded" });
+    expect(codeDeploy.requests).toHaveLength(2);
+  });
+
+  it("retries a throttled report", async () => {
+    answers = ["throttle"];
+
+    await expect(hook()(EVENT, lambdaContext(FULL_INVOCATION_MS))).resolves.toMatchObject({ status: "Succeeded" });
+    expect(codeDeploy.requests).toHaveLength(2);
+  });
+
+  it("fails fast and loudly, before its timeout, when CodeDeploy never answers", async () => {
+    answers = ["stall", "stall", "stall"];
+    const remainingMs = 4000;
+    const started = Date.now();
+
+    await expect(hook()(EVENT, lambdaContext(remainingMs))).rejects.toThrow(
+      /^could not report Failed for deployment d-ABCDEF123 \(hook execution hook-exec-42\) to CodeDeploy: Error: no answer within the \d+ ms left of the invocation$/,
+    );
+    expect(Date.now() - started).toBeLessThan(remainingMs);
+    // So little time that the smoke test got none: Failed, not a guess.
+    expect(codeDeploy.requests.map((request) => request.body.status)).toEqual(["Failed", "Failed"]);
+  });
+
+  it("cuts a hanging smoke test short so that Failed is reported within the invocation", async () => {
+    const hanging = await startGreen("hang");
     try {
-      const bundle = `${bundleLambda("test-traffic-hook")}/index.js`;
-      const { handler } = createRequire(import.meta.url)(bundle) as {
-        handler: (event: LifecycleHookEvent) => Promise<{ status: string }>;
-      };
-      const outcome = await handler(EVENT);
-      expect(outcome.status).toBe("Succeeded");
-      expect(codeDeploy.calls.map((c) => c.operation)).toEqual([TARGET]);
-      expect(JSON.parse(codeDeploy.calls[0]?.body ?? "{}").status).toBe("Succeeded");
+      // Unbudgeted, 2 checks × 4 attempts × 3 s would run for 24 s; 2 s are left after the reserve.
+      const remainingMs = REPORT_RESERVE_MS + 2500;
+      const started = Date.now();
+
+      const outcome = await hook(settings(hanging.url, { attempts: 4, timeoutMs: 3000, backoffMs: 100 }))(
+        EVENT,
+        lambdaContext(remainingMs),
+      );
+
+      expect(outcome.status).toBe("Failed");
+      expect(outcome.smokeTest.results[0]?.outcome).toMatch(/the invocation's time budget ran out/);
+      expect(codeDeploy.requests.map((request) => request.body.status)).toEqual(["Failed"]);
+      expect(Date.now() - started).toBeLessThan(remainingMs - REPORT_RESERVE_MS + 1000);
     } finally {
-      process.env = saved;
+      await hanging.close();
     }
   });
 });

@@ -1,4 +1,5 @@
-// Smoke-tests the green task set through the load balancer's test listener.
+// Smoke-tests the green service revision (or task set) through the load balancer's test listener. The one
+// implementation behind both engines' hooks: CodeDeploy's AfterAllowTestTraffic and ECS's POST_TEST_TRAFFIC_SHIFT.
 
 export interface SmokeCheck {
   /** Path requested on the test listener. */
@@ -23,7 +24,7 @@ export interface CheckResult {
   path: string;
   ok: boolean;
   attempts: number;
-  /** Last HTTP status, or the network error (timeout, connection refused...). */
+  /** Last HTTP status, or the network error (timeout, connection refused...), and why it stopped early. */
   outcome: string;
 }
 
@@ -32,33 +33,52 @@ export interface SmokeTestResult {
   results: CheckResult[];
 }
 
-export async function smokeTest(settings: SmokeTestSettings): Promise<SmokeTestResult> {
+/** Below this much time left an attempt is not started: it could not get an answer anyway. */
+export const MIN_ATTEMPT_MS = 50;
+
+/**
+ * Runs every check in turn. `deadline` (epoch ms) bounds the whole test: no request outlives it and no attempt
+ * starts when too little is left, so the caller keeps the time it reserved to report the result. A check cut short
+ * by the deadline fails (its outcome says so).
+ */
+export async function smokeTest(
+  settings: SmokeTestSettings,
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<SmokeTestResult> {
   const results: CheckResult[] = [];
   for (const check of settings.checks) {
-    results.push(await runCheck(settings, check));
+    results.push(await runCheck(settings, check, deadline));
   }
   return { ok: results.every((result) => result.ok), results };
 }
 
-async function runCheck(settings: SmokeTestSettings, check: SmokeCheck): Promise<CheckResult> {
+async function runCheck(settings: SmokeTestSettings, check: SmokeCheck, deadline: number): Promise<CheckResult> {
   const url = new URL(check.path, settings.baseUrl).toString();
   let outcome = "not attempted";
-  for (let attempt = 1; attempt <= settings.attempts; attempt++) {
-    if (attempt > 1) await sleep(settings.backoffMs * 2 ** (attempt - 2));
+  let attempts = 0;
+  while (attempts < settings.attempts) {
+    const wait = attempts === 0 ? 0 : settings.backoffMs * 2 ** (attempts - 1);
+    if (deadline - Date.now() - wait < MIN_ATTEMPT_MS) {
+      outcome = `${outcome}; stopped after ${attempts} attempt(s): the invocation's time budget ran out`;
+      return { path: check.path, ok: false, attempts, outcome };
+    }
+    if (wait > 0) await sleep(wait);
+    attempts++;
+    const timeoutMs = Math.min(settings.timeoutMs, Math.max(1, Math.floor(deadline - Date.now())));
     try {
       const response = await fetch(url, {
-        signal: AbortSignal.timeout(settings.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
         redirect: "manual",
-        headers: { "user-agent": "codedeploy-test-traffic-hook" },
+        headers: { "user-agent": "test-traffic-hook smoke test" },
       });
       await response.body?.cancel();
       outcome = `HTTP ${response.status}`;
-      if (accepts(check.expect, response.status)) return { path: check.path, ok: true, attempts: attempt, outcome };
+      if (accepts(check.expect, response.status)) return { path: check.path, ok: true, attempts, outcome };
     } catch (error) {
-      outcome = describeNetworkError(error, settings.timeoutMs);
+      outcome = describeNetworkError(error, timeoutMs);
     }
   }
-  return { path: check.path, ok: false, attempts: settings.attempts, outcome };
+  return { path: check.path, ok: false, attempts, outcome };
 }
 
 function accepts(expect: SmokeCheck["expect"], status: number): boolean {

@@ -1,5 +1,5 @@
-// Lambda entry point (bundled by esbuild at synth time; see lib/lambda-bundle.ts).
-import { CodeDeployClient } from "@aws-sdk/client-codedeploy";
-import { createHandler, settingsFromEnvironment } from "./handler.ts";
+// Lambda entry point of the CodeDeploy AfterAllowTestTraffic hook (bundled by infra with esbuild).
+import { smokeTestSettingsFromEnvironment } from "../smoke-test/environment.ts";
+import { createHandler, reportingClient } from "./handler.ts";
 
-export const handler = createHandler(new CodeDeployClient({}), () => settingsFromEnvironment(process.env));
+export const handler = createHandler(reportingClient(), () => smokeTestSettingsFromEnvironment(process.env));
