@@ -520,6 +520,66 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
     ]);
   });
 
+  it("sends every push it could not route to an encrypted, TLS-only queue kept 14 days, and alarms on it", () => {
+    const shared = s.json("bluegreen-shared");
+    const queue = refTo(shared, "PushRouterFailedPushes");
+    const router = refTo(shared, "PushRouterFunction");
+    expect(propertiesOf(shared, queue)).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+    // The function's asynchronous invocations: retried twice, then the failure record goes to the queue.
+    expect(onlyResource(shared, "AWS::Lambda::EventInvokeConfig").properties).toEqual({
+      FunctionName: { Ref: router },
+      Qualifier: "$LATEST",
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queue, "Arn"] } } },
+    });
+    // An event EventBridge cannot deliver to the function goes to the same queue.
+    const rule = onlyResource(shared, "AWS::Events::Rule");
+    expect((rule.properties.Targets as Record<string, unknown>[])[0]).toMatchObject({
+      DeadLetterConfig: { Arn: { "Fn::GetAtt": [queue, "Arn"] } },
+      RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
+    });
+    // Queue policy: TLS only for everyone; EventBridge may send, from this rule only.
+    const queuePolicy = onlyResource(shared, "AWS::SQS::QueuePolicy").properties as {
+      Queues: unknown;
+      PolicyDocument: { Statement: Record<string, unknown>[] };
+    };
+    expect(queuePolicy.Queues).toEqual([{ Ref: queue }]);
+    expect(queuePolicy.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: "sqs:*",
+        Principal: { AWS: "*" },
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+      {
+        Sid: expect.stringMatching(/^AllowEventRule/),
+        Effect: "Allow",
+        Action: "sqs:SendMessage",
+        Principal: { Service: "events.amazonaws.com" },
+        Resource: { "Fn::GetAtt": [queue, "Arn"] },
+        Condition: { ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": [rule.logicalId, "Arn"] } } },
+      },
+    ]);
+    // Only the router's role may send to the queue besides EventBridge (see the role's statements above).
+    const senders = statements(shared).filter((st) => list(st.Action).includes("sqs:SendMessage"));
+    expect(senders.map((st) => st.roles)).toEqual([JSON.stringify([{ Ref: refTo(shared, "PushRouterRole") }])]);
+    // The alarm: any visible message, to the alarm topic (notificationEmail is configured here).
+    const alarm = onlyResource(shared, "AWS::CloudWatch::Alarm").properties;
+    expect(alarm).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [queue, "QueueName"] } }],
+      Statistic: "Maximum",
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: refTo(shared, "AlarmTopic") }],
+    });
+  });
+
   it("notifies an encrypted topic of failed and succeeded executions (and approvals needed), e-mail subscribed", () => {
     const shared = s.json("bluegreen-shared");
     const topicId = refTo(shared, "PipelineNotificationsTopic");
@@ -698,6 +758,8 @@ describe("an existing CodeCommit repository", () => {
     expect(resourcesOfType(shared, "AWS::CodeCommit::Repository")).toEqual({});
     const rule = onlyResource(shared, "AWS::Events::Rule").properties as { EventPattern: { resources: unknown } };
     expect(rule.EventPattern.resources).toEqual([`arn:aws:codecommit:${REGION}:${ACCOUNT}:legacy-mono`]);
+    // No notificationEmail, so no alarm topic: the failed-push alarm still exists, with no action.
+    expect(onlyResource(shared, "AWS::CloudWatch::Alarm").properties.AlarmActions).toBeUndefined();
     const [source] = pipelineOf(s.json("bluegreen-orders")).Stages[0]?.Actions ?? [];
     expect(source?.Configuration).toMatchObject({ RepositoryName: "legacy-mono" });
   });
