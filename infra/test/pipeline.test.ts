@@ -6,6 +6,7 @@ import { codePipelinePushFilters, triggerPathsFor, triggerPathsForAllServices } 
 import { CODEBUILD_IMAGE, lambdaNodeRuntimeName } from "@repo/service-manifest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILD_CACHE_TAG } from "../lib/constructs/build-cache-repository.ts";
+import { VPC_ENI_ACTIONS } from "../lib/constructs/test-traffic-hook.ts";
 import { bundleLambda } from "../lib/lambda-bundle.ts";
 import { SOURCE_ACTION_NAME } from "../lib/service-names.ts";
 import { DUMMY_AWS_ENV, json, startEndpoint } from "./support/aws-endpoint.ts";
@@ -524,7 +525,10 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
     const shared = s.json("bluegreen-shared");
     const queue = refTo(shared, "PushRouterFailedPushes");
     const router = refTo(shared, "PushRouterFunction");
-    expect(propertiesOf(shared, queue)).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+    expect(propertiesOf(shared, queue)).toMatchObject({
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
     // The function's asynchronous invocations: retried twice, then the failure record goes to the queue.
     expect(onlyResource(shared, "AWS::Lambda::EventInvokeConfig").properties).toEqual({
       FunctionName: { Ref: router },
@@ -652,16 +656,7 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
  * Actions that may name Resource "*": AWS offers no resource-level permission for them, or (the network interfaces
  * of a Lambda function in a VPC) the resources do not exist before Lambda creates them.
  */
-const STAR_ONLY = new Set([
-  "ecr:GetAuthorizationToken",
-  "ecs:DescribeTaskDefinition",
-  "ec2:CreateNetworkInterface",
-  "ec2:DescribeNetworkInterfaces",
-  "ec2:DescribeSubnets",
-  "ec2:DeleteNetworkInterface",
-  "ec2:AssignPrivateIpAddresses",
-  "ec2:UnassignPrivateIpAddresses",
-]);
+const STAR_ONLY = new Set(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", ...VPC_ENI_ACTIONS]);
 
 describe("one pipeline per service, CodeConnections source (GitHub, GitLab, Bitbucket)", () => {
   let s: Scenario;

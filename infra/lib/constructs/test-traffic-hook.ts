@@ -16,7 +16,7 @@ import { suppress } from "../nag.ts";
 export const HOOK_FUNCTION_PREFIX = "CodeDeployHook_";
 
 /** What Lambda needs to attach a function to a VPC; AWS offers no resource-level permission for most of them. */
-const VPC_ENI_ACTIONS = [
+export const VPC_ENI_ACTIONS = [
   "ec2:CreateNetworkInterface",
   "ec2:DescribeNetworkInterfaces",
   "ec2:DescribeSubnets",

@@ -1,12 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type EcsHookSettings, ecsHookEnvironment, ecsHookSettingsFromEnvironment } from "../src/ecs-test-traffic-hook/config.ts";
+import {
+  type EcsHookSettings,
+  ecsHookEnvironment,
+  ecsHookSettingsFromEnvironment,
+} from "../src/ecs-test-traffic-hook/config.ts";
 import {
   createEcsHandler,
   type EcsHookResponse,
   type EcsLifecycleHookEvent,
   ROUNDS_DONE_KEY,
 } from "../src/ecs-test-traffic-hook/handler.ts";
-import { closedPort, type GreenService, lambdaContext, startGreen } from "./support/green-service.ts";
+import { closedPort, type GreenService, lambdaContext, smokeSettings, startGreen } from "./support/green-service.ts";
 
 const REVISION = "arn:aws:ecs:eu-west-1:111122223333:service-revision/bluegreen/orders/4019617461093848000";
 const INVOCATION_MS = 60_000;
@@ -29,16 +33,7 @@ function hookEvent(overrides: Partial<EcsLifecycleHookEvent> = {}): EcsLifecycle
 
 function settings(baseUrl: string, overrides: Partial<EcsHookSettings> = {}): EcsHookSettings {
   return {
-    smokeTest: {
-      baseUrl,
-      checks: [
-        { path: "/health", expect: "success" },
-        { path: "/", expect: "no-server-error" },
-      ],
-      attempts: 2,
-      timeoutMs: 300,
-      backoffMs: 10,
-    },
+    smokeTest: smokeSettings(baseUrl, { attempts: 2 }),
     rounds: 3,
     callBackDelaySeconds: 20,
     ...overrides,
@@ -85,7 +80,10 @@ describe("the ECS POST_TEST_TRAFFIC_SHIFT hook (real HTTP servers as the test li
       lifecycleStage: "POST_TEST_TRAFFIC_SHIFT",
       round: 1,
       hookStatus: "SUCCEEDED",
-      checks: [{ path: "/health", ok: true }, { path: "/", ok: true }],
+      checks: [
+        { path: "/health", ok: true },
+        { path: "/", ok: true },
+      ],
     });
   });
 
@@ -107,7 +105,10 @@ describe("the ECS POST_TEST_TRAFFIC_SHIFT hook (real HTTP servers as the test li
   it("answers FAILED (ECS rolls back) once the checks have failed in every round", async () => {
     const service = await green("error");
 
-    const responses = await deploy(createEcsHandler(settings(service.url), () => {}), hookEvent());
+    const responses = await deploy(
+      createEcsHandler(settings(service.url), () => {}),
+      hookEvent(),
+    );
 
     expect(responses.map((response) => response.hookStatus)).toEqual(["IN_PROGRESS", "IN_PROGRESS", "FAILED"]);
     expect(responses.at(-1)).toEqual({ hookStatus: "FAILED" });
@@ -119,7 +120,10 @@ describe("the ECS POST_TEST_TRAFFIC_SHIFT hook (real HTTP servers as the test li
   it("answers SUCCEEDED in a later round when the green revision recovers", async () => {
     const service = await green("recovers", 3);
 
-    const responses = await deploy(createEcsHandler(settings(service.url), () => {}), hookEvent());
+    const responses = await deploy(
+      createEcsHandler(settings(service.url), () => {}),
+      hookEvent(),
+    );
 
     expect(responses.map((response) => response.hookStatus)).toEqual(["IN_PROGRESS", "SUCCEEDED"]);
   });
@@ -127,7 +131,10 @@ describe("the ECS POST_TEST_TRAFFIC_SHIFT hook (real HTTP servers as the test li
   it("answers FAILED when the test listener refuses connections in every round", async () => {
     const url = await closedPort();
 
-    const responses = await deploy(createEcsHandler(settings(url, { rounds: 2 }), () => {}), hookEvent());
+    const responses = await deploy(
+      createEcsHandler(settings(url, { rounds: 2 }), () => {}),
+      hookEvent(),
+    );
 
     expect(responses.map((response) => response.hookStatus)).toEqual(["IN_PROGRESS", "FAILED"]);
   });

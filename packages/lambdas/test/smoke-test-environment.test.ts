@@ -27,7 +27,12 @@ describe("smokeTestEnvironment / smokeTestSettingsFromEnvironment", () => {
 
   it("reads what the stack sets, checking only the health path when it is /", () => {
     expect(
-      smokeTestSettingsFromEnvironment({ TEST_URL: "http://alb:9000", HEALTH_PATH: "/", ATTEMPTS: "2", BACKOFF_MS: "5" }),
+      smokeTestSettingsFromEnvironment({
+        TEST_URL: "http://alb:9000",
+        HEALTH_PATH: "/",
+        ATTEMPTS: "2",
+        BACKOFF_MS: "5",
+      }),
     ).toEqual({
       baseUrl: "http://alb:9000",
       checks: [{ path: "/", expect: "success" }],

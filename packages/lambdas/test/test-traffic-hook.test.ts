@@ -11,7 +11,7 @@ import {
 } from "../src/test-traffic-hook/handler.ts";
 import { awsError, type FakeAwsService, type JsonReply, startFakeAwsService } from "./support/fake-aws.ts";
 import { DUMMY_CREDENTIALS, REGION } from "./support/fake-codecommit-codepipeline.ts";
-import { closedPort, type GreenService, lambdaContext, startGreen } from "./support/green-service.ts";
+import { closedPort, type GreenService, lambdaContext, smokeSettings, startGreen } from "./support/green-service.ts";
 
 const EVENT: LifecycleHookEvent = { DeploymentId: "d-ABCDEF123", LifecycleEventHookExecutionId: "hook-exec-42" };
 /** Ample time: the function's 60 s timeout. */
@@ -20,18 +20,22 @@ const FULL_INVOCATION_MS = 60_000;
 /** How CodeDeploy answers each PutLifecycleEventHookExecutionStatus, in turn (then "ok"). */
 type Answer = "ok" | "stall" | "throttle" | "already-completed";
 
-function settings(baseUrl: string, overrides: Partial<SmokeTestSettings> = {}): SmokeTestSettings {
-  return {
-    baseUrl,
-    checks: [
-      { path: "/health", expect: "success" },
-      { path: "/", expect: "no-server-error" },
-    ],
-    attempts: 3,
-    timeoutMs: 300,
-    backoffMs: 10,
-    ...overrides,
-  };
+/** CodeDeploy's PutLifecycleEventHookExecutionStatus over JSON 1.1, answering as `next()` says. */
+function startFakeCodeDeploy(next: () => Answer | undefined): Promise<FakeAwsService> {
+  return startFakeAwsService("CodeDeploy_20141006", {
+    PutLifecycleEventHookExecutionStatus: (body): JsonReply | Promise<JsonReply> => {
+      switch (next() ?? "ok") {
+        case "stall":
+          return new Promise<never>(() => {});
+        case "throttle":
+          return awsError("ThrottlingException", "Rate exceeded");
+        case "already-completed":
+          return awsError("LifecycleEventAlreadyCompletedException", "The lifecycle event is already completed");
+        default:
+          return { body: { lifecycleEventHookExecutionId: body.lifecycleEventHookExecutionId } };
+      }
+    },
+  });
 }
 
 describe("the AfterAllowTestTraffic hook (real CodeDeploy client against a local endpoint)", () => {
@@ -41,20 +45,7 @@ describe("the AfterAllowTestTraffic hook (real CodeDeploy client against a local
   const greens: GreenService[] = [];
 
   beforeAll(async () => {
-    codeDeploy = await startFakeAwsService("CodeDeploy_20141006", {
-      PutLifecycleEventHookExecutionStatus: (body): JsonReply | Promise<JsonReply> => {
-        switch (answers.shift() ?? "ok") {
-          case "stall":
-            return new Promise<never>(() => {});
-          case "throttle":
-            return awsError("ThrottlingException", "Rate exceeded");
-          case "already-completed":
-            return awsError("LifecycleEventAlreadyCompletedException", "The lifecycle event is already completed");
-          default:
-            return { body: { lifecycleEventHookExecutionId: body.lifecycleEventHookExecutionId } };
-        }
-      },
-    });
+    codeDeploy = await startFakeCodeDeploy(() => answers.shift());
     // The client the function reports with: its timeouts and attempts, only the endpoint is local.
     client = reportingClient({ endpoint: codeDeploy.url, region: REGION, credentials: DUMMY_CREDENTIALS });
   });
@@ -76,7 +67,7 @@ describe("the AfterAllowTestTraffic hook (real CodeDeploy client against a local
 
   async function run(baseUrl: string, remainingMs = FULL_INVOCATION_MS) {
     const lines: string[] = [];
-    const outcome = await createHandler(client, settings(baseUrl), (line) => lines.push(line))(
+    const outcome = await createHandler(client, smokeSettings(baseUrl), (line) => lines.push(line))(
       EVENT,
       lambdaContext(remainingMs),
     );
@@ -129,7 +120,10 @@ describe("the AfterAllowTestTraffic hook (real CodeDeploy client against a local
 
   it("rejects an event that is not a CodeDeploy hook event, without calling CodeDeploy", async () => {
     await expect(
-      createHandler(client, settings("http://127.0.0.1:1"))({} as LifecycleHookEvent, lambdaContext(FULL_INVOCATION_MS)),
+      createHandler(client, smokeSettings("http://127.0.0.1:1"))(
+        {} as LifecycleHookEvent,
+        lambdaContext(FULL_INVOCATION_MS),
+      ),
     ).rejects.toThrow(/DeploymentId/);
     expect(codeDeploy.requests).toHaveLength(0);
   });
@@ -153,17 +147,7 @@ describe("the hook's time budget: it reports in time, or fails loudly before Lam
   let service: GreenService;
 
   beforeAll(async () => {
-    codeDeploy = await startFakeAwsService("CodeDeploy_20141006", {
-      PutLifecycleEventHookExecutionStatus: (body) => {
-        const answer = answers.shift() ?? "ok";
-        if (answer === "stall") return new Promise<never>(() => {});
-        if (answer === "throttle") return awsError("ThrottlingException", "Rate exceeded");
-        if (answer === "already-completed") {
-          return awsError("LifecycleEventAlreadyCompletedException", "The lifecycle event is already completed");
-        }
-        return { body: { lifecycleEventHookExecutionId: body.lifecycleEventHookExecutionId } };
-      },
-    });
+    codeDeploy = await startFakeCodeDeploy(() => answers.shift());
     client = reportingClient({ endpoint: codeDeploy.url, region: REGION, credentials: DUMMY_CREDENTIALS });
     service = await startGreen("healthy");
   });
@@ -176,7 +160,8 @@ describe("the hook's time budget: it reports in time, or fails loudly before Lam
     await Promise.all([codeDeploy.close(), service.close()]);
   });
 
-  const hook = (smokeTest: SmokeTestSettings = settings(service.url)) => createHandler(client, smokeTest, () => {});
+  const hook = (smokeTest: SmokeTestSettings = smokeSettings(service.url)) =>
+    createHandler(client, smokeTest, () => {});
 
   it("keeps the reserve: the smoke test ends in time to report within the invocation's remaining time", () => {
     expect(REPORT_RESERVE_MS).toBeGreaterThan(REPORT_CLIENT.maxAttempts * REPORT_CLIENT.requestTimeoutMs);
@@ -230,7 +215,7 @@ describe("the hook's time budget: it reports in time, or fails loudly before Lam
       const remainingMs = REPORT_RESERVE_MS + 2500;
       const started = Date.now();
 
-      const outcome = await hook(settings(hanging.url, { attempts: 4, timeoutMs: 3000, backoffMs: 100 }))(
+      const outcome = await hook(smokeSettings(hanging.url, { attempts: 4, timeoutMs: 3000, backoffMs: 100 }))(
         EVENT,
         lambdaContext(remainingMs),
       );

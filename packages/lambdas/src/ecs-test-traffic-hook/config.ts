@@ -52,6 +52,10 @@ export function ecsHookSettingsFromEnvironment(env: Environment): EcsHookSetting
   return {
     smokeTest: smokeTestSettingsFromEnvironment(env),
     rounds: positiveInteger(env, ECS_HOOK_ENV.rounds, ECS_HOOK_DEFAULTS.rounds),
-    callBackDelaySeconds: positiveInteger(env, ECS_HOOK_ENV.callBackDelaySeconds, ECS_HOOK_DEFAULTS.callBackDelaySeconds),
+    callBackDelaySeconds: positiveInteger(
+      env,
+      ECS_HOOK_ENV.callBackDelaySeconds,
+      ECS_HOOK_DEFAULTS.callBackDelaySeconds,
+    ),
   };
 }

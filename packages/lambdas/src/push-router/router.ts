@@ -215,10 +215,23 @@ export function createRouter(dependencies: RouterDependencies): (event: unknown)
     const result = await startAtBranchHead(selected, change);
     if (result.branchGone) {
       const gone = "the branch no longer exists: nothing to build";
-      log({ level: "info", decision: "none", reason: gone, ...scope, eventId: change.eventId, commitId: change.commitId });
+      log({
+        level: "info",
+        decision: "none",
+        reason: gone,
+        ...scope,
+        eventId: change.eventId,
+        commitId: change.commitId,
+      });
       return { outcome: "deleted", reason: gone, commitId: change.commitId, started: [] };
     }
-    return { outcome: "routed", reason, commitId: change.commitId, startedAt: result.startedAt, started: result.started };
+    return {
+      outcome: "routed",
+      reason,
+      commitId: change.commitId,
+      startedAt: result.startedAt,
+      started: result.started,
+    };
   };
 }
 

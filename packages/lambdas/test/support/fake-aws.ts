@@ -18,7 +18,10 @@ export interface JsonReply {
 }
 
 /** Answers one request; a promise that never settles stalls it (as a dead connection through a NAT would). */
-export type OperationHandler = (body: Record<string, unknown>, request: RecordedRequest) => JsonReply | Promise<JsonReply>;
+export type OperationHandler = (
+  body: Record<string, unknown>,
+  request: RecordedRequest,
+) => JsonReply | Promise<JsonReply>;
 
 export interface FakeAwsService {
   url: string;

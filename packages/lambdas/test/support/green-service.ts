@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { SmokeTestSettings } from "../../src/smoke-test/smoke-test.ts";
 
 /**
  * The green service as the test listener shows it, a real HTTP server on 127.0.0.1. "healthy": 200 on the health
@@ -51,4 +52,19 @@ export async function closedPort(): Promise<string> {
 export function lambdaContext(remainingMs: number): { getRemainingTimeInMillis(): number } {
   const end = Date.now() + remainingMs;
   return { getRemainingTimeInMillis: () => end - Date.now() };
+}
+
+/** The smoke test as the hooks run it (health path and "/"), with timings short enough for tests. */
+export function smokeSettings(baseUrl: string, overrides: Partial<SmokeTestSettings> = {}): SmokeTestSettings {
+  return {
+    baseUrl,
+    checks: [
+      { path: "/health", expect: "success" },
+      { path: "/", expect: "no-server-error" },
+    ],
+    attempts: 3,
+    timeoutMs: 300,
+    backoffMs: 10,
+    ...overrides,
+  };
 }
