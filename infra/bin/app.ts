@@ -1,7 +1,8 @@
 // The CDK app: `cdk synth`, `cdk deploy` run this (cdk.json "app").
 // INFRA_REPO_ROOT points service discovery at another repository root; DEPLOYMENT_CONFIG at another config file.
 import path from "node:path";
-import { RouterConfigError, TriggerLimitError, WorkspaceError } from "@repo/pipeline-triggers";
+import { RouterConfigError } from "@repo/lambdas";
+import { TriggerLimitError, WorkspaceError } from "@repo/pipeline-triggers";
 import { DeploymentConfigError, ManifestError } from "@repo/service-contract";
 import { buildInfra, createApp, DEFAULT_CONFIG_FILE, DEFAULT_REPO_ROOT } from "../lib/infra-app.ts";
 

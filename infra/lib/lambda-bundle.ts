@@ -1,28 +1,24 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type LambdaName, lambdaEntry } from "@repo/lambdas";
 import { esbuildNodeTarget, lambdaNodeRuntimeName } from "@repo/service-contract";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { buildSync } from "esbuild";
 
 const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
-const bundled = new Map<string, string>();
-
-/** The CodeCommit push router's entry point: `@repo/pipeline-triggers`' handler (export `handler`). */
-export function pushRouterEntry(): string {
-  return createRequire(import.meta.url).resolve("@repo/pipeline-triggers/router/handler");
-}
+const bundled = new Map<LambdaName, string>();
 
 /**
- * Bundles a Lambda entry point (default lambda/<name>/index.ts) with its dependencies, the AWS SDK included, so the
- * tested SDK version is the one that runs, into dist/lambda/<name>/index.js (CommonJS) and returns that folder for
- * `Code.fromAsset`. Once per process: every stack shares one bundle, which keeps synth fast with many services; no
- * Docker.
+ * Bundles one of @repo/lambdas' functions (its src/<name>/index.ts) with its dependencies, the AWS SDK included, so
+ * the tested SDK version is the one that runs, into dist/lambda/<name>/index.js (CommonJS) and returns that folder
+ * for `Code.fromAsset`. Once per process: every stack shares one bundle, which keeps synth fast with many services;
+ * no Docker.
  */
-export function bundleLambda(name: string, entry = path.join(INFRA_ROOT, "lambda", name, "index.ts")): string {
+export function bundleLambda(name: LambdaName): string {
   const cached = bundled.get(name);
   if (cached) return cached;
+  const entry = lambdaEntry(name);
   const outDir = path.join(INFRA_ROOT, "dist", "lambda", name);
   const result = buildSync({
     entryPoints: [entry],
@@ -36,7 +32,7 @@ export function bundleLambda(name: string, entry = path.join(INFRA_ROOT, "lambda
     logLevel: "silent",
   });
   const code = result.outputFiles[0];
-  if (!code) throw new Error(`esbuild produced no output for ${path.relative(INFRA_ROOT, entry)}`);
+  if (!code) throw new Error(`esbuild produced no output for ${entry}`);
   mkdirSync(outDir, { recursive: true });
   // Parallel test workers may bundle at the same time: write aside, then rename (atomic on one file system).
   const temporary = path.join(outDir, `.index.js.${process.pid}`);

@@ -1,13 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import {
-  codeCommitPushEventPattern,
-  codePipelinePushFilters,
-  routerEnvironment,
-  triggerPathsFor,
-  triggerPathsForAllServices,
-} from "@repo/pipeline-triggers";
+import { codeCommitPushEventPattern, routerEnvironment } from "@repo/lambdas";
+import { codePipelinePushFilters, triggerPathsFor, triggerPathsForAllServices } from "@repo/pipeline-triggers";
 import {
   buildStageVariables,
   CODEBUILD_IMAGE,
@@ -18,7 +13,8 @@ import {
 } from "@repo/service-contract";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILD_CACHE_TAG } from "../lib/constructs/build-cache-repository.ts";
-import { bundleLambda, pushRouterEntry } from "../lib/lambda-bundle.ts";
+import { VPC_ENI_ACTIONS } from "../lib/constructs/test-traffic-hook.ts";
+import { bundleLambda } from "../lib/lambda-bundle.ts";
 import { DUMMY_AWS_ENV, json, startEndpoint } from "./support/aws-endpoint.ts";
 import {
   manifest,
@@ -459,16 +455,21 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
       }
     ).Variables;
     const [OLD, NEW] = ["1".repeat(40), "2".repeat(40)];
-    const aws = await startEndpoint((call) =>
-      call.operation === "CodeCommit_20150413.GetDifferences"
-        ? json(200, {
+    const aws = await startEndpoint((call) => {
+      switch (call.operation) {
+        case "CodeCommit_20150413.GetDifferences":
+          return json(200, {
             differences: [
               { afterBlob: { blobId: "b", path: "packages/util/src/index.ts", mode: "100644" }, changeType: "A" },
               { afterBlob: { blobId: "c", path: "README.md", mode: "100644" }, changeType: "M" },
             ],
-          })
-        : json(200, { pipelineExecutionId: "exec-1" }),
-    );
+          });
+        case "CodeCommit_20150413.GetBranch":
+          return json(200, { branch: { branchName: "main", commitId: NEW } });
+        default:
+          return json(200, { pipelineExecutionId: "exec-1" });
+      }
+    });
     const saved = { ...process.env };
     Object.assign(process.env, DUMMY_AWS_ENV, variables, {
       AWS_ENDPOINT_URL_CODECOMMIT: aws.url,
@@ -476,11 +477,12 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
       AWS_MAX_ATTEMPTS: "1",
     });
     try {
-      const bundle = `${bundleLambda("push-router", pushRouterEntry())}/index.js`;
+      const bundle = `${bundleLambda("push-router")}/index.js`;
       const { handler } = createRequire(import.meta.url)(bundle) as {
         handler: (event: unknown) => Promise<{ started: string[] }>;
       };
       const result = await handler({
+        id: "6f2b0c1e-0000-4000-8000-000000000001",
         source: "aws.codecommit",
         "detail-type": "CodeCommit Repository State Change",
         resources: [`arn:aws:codecommit:${REGION}:${ACCOUNT}:bluegreen`],
@@ -511,15 +513,80 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
     const shared = s.json("bluegreen-shared");
     const own = statements(shared).filter((st) => st.roles.includes(refTo(shared, "PushRouterRole")));
     expect(own.map((st) => st.Action)).toEqual([
-      "codecommit:GetDifferences",
+      ["codecommit:GetBranch", "codecommit:GetDifferences"],
       "codepipeline:StartPipelineExecution",
       ["logs:CreateLogStream", "logs:PutLogEvents"],
+      ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
     ]);
+    expect(own[3]?.Resource).toEqual({ "Fn::GetAtt": [refTo(shared, "PushRouterFailedPushes"), "Arn"] });
     expect(own[0]?.Resource).toEqual({ "Fn::GetAtt": [refTo(shared, "SourceRepository"), "Arn"] });
     expect(own[1]?.Resource).toEqual([
       `arn:aws:codepipeline:${REGION}:${ACCOUNT}:bluegreen-billing`,
       `arn:aws:codepipeline:${REGION}:${ACCOUNT}:bluegreen-orders`,
     ]);
+  });
+
+  it("sends every push it could not route to an encrypted, TLS-only queue kept 14 days, and alarms on it", () => {
+    const shared = s.json("bluegreen-shared");
+    const queue = refTo(shared, "PushRouterFailedPushes");
+    const router = refTo(shared, "PushRouterFunction");
+    expect(propertiesOf(shared, queue)).toMatchObject({
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
+    // The function's asynchronous invocations: retried twice, then the failure record goes to the queue.
+    expect(onlyResource(shared, "AWS::Lambda::EventInvokeConfig").properties).toEqual({
+      FunctionName: { Ref: router },
+      Qualifier: "$LATEST",
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [queue, "Arn"] } } },
+    });
+    // An event EventBridge cannot deliver to the function goes to the same queue.
+    const rule = onlyResource(shared, "AWS::Events::Rule");
+    expect((rule.properties.Targets as Record<string, unknown>[])[0]).toMatchObject({
+      DeadLetterConfig: { Arn: { "Fn::GetAtt": [queue, "Arn"] } },
+      RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 },
+    });
+    // Queue policy: TLS only for everyone; EventBridge may send, from this rule only.
+    const queuePolicy = onlyResource(shared, "AWS::SQS::QueuePolicy").properties as {
+      Queues: unknown;
+      PolicyDocument: { Statement: Record<string, unknown>[] };
+    };
+    expect(queuePolicy.Queues).toEqual([{ Ref: queue }]);
+    expect(queuePolicy.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: "sqs:*",
+        Principal: { AWS: "*" },
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+      {
+        Sid: expect.stringMatching(/^AllowEventRule/),
+        Effect: "Allow",
+        Action: "sqs:SendMessage",
+        Principal: { Service: "events.amazonaws.com" },
+        Resource: { "Fn::GetAtt": [queue, "Arn"] },
+        Condition: { ArnEquals: { "aws:SourceArn": { "Fn::GetAtt": [rule.logicalId, "Arn"] } } },
+      },
+    ]);
+    // Only the router's role may send to the queue besides EventBridge (see the role's statements above).
+    const senders = statements(shared).filter((st) => list(st.Action).includes("sqs:SendMessage"));
+    expect(senders.map((st) => st.roles)).toEqual([JSON.stringify([{ Ref: refTo(shared, "PushRouterRole") }])]);
+    // The alarm: any visible message, to the alarm topic (notificationEmail is configured here).
+    const alarm = onlyResource(shared, "AWS::CloudWatch::Alarm").properties;
+    expect(alarm).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [queue, "QueueName"] } }],
+      Statistic: "Maximum",
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: refTo(shared, "AlarmTopic") }],
+    });
   });
 
   it("notifies an encrypted topic of failed and succeeded executions (and approvals needed), e-mail subscribed", () => {
@@ -590,8 +657,11 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
   });
 });
 
-/** Actions that may name Resource "*": AWS offers no resource-level permission for them. */
-const STAR_ONLY = new Set(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition"]);
+/**
+ * Actions that may name Resource "*": AWS offers no resource-level permission for them, or (the network interfaces
+ * of a Lambda function in a VPC) the resources do not exist before Lambda creates them.
+ */
+const STAR_ONLY = new Set(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", ...VPC_ENI_ACTIONS]);
 
 describe("one pipeline per service, CodeConnections source (GitHub, GitLab, Bitbucket)", () => {
   let s: Scenario;
@@ -688,6 +758,8 @@ describe("an existing CodeCommit repository", () => {
     expect(resourcesOfType(shared, "AWS::CodeCommit::Repository")).toEqual({});
     const rule = onlyResource(shared, "AWS::Events::Rule").properties as { EventPattern: { resources: unknown } };
     expect(rule.EventPattern.resources).toEqual([`arn:aws:codecommit:${REGION}:${ACCOUNT}:legacy-mono`]);
+    // No notificationEmail, so no alarm topic: the failed-push alarm still exists, with no action.
+    expect(onlyResource(shared, "AWS::CloudWatch::Alarm").properties.AlarmActions).toBeUndefined();
     const [source] = pipelineOf(s.json("bluegreen-orders")).Stages[0]?.Actions ?? [];
     expect(source?.Configuration).toMatchObject({ RepositoryName: "legacy-mono" });
   });

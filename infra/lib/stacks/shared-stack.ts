@@ -112,6 +112,7 @@ export class SharedStack extends Stack {
           sourceActionName: SOURCE_ACTION_NAME,
           pipelines: props.pipelines,
           logRetention: props.logRetention,
+          alarmTopic: this.alarmTopic,
         });
         new CfnOutput(this, "PushRouterFunctionName", { value: this.pushRouter.function.functionName });
       }

@@ -7,15 +7,6 @@ export {
   TriggerLimitError,
   triggerGlobs,
 } from "./push-filters.ts";
-export {
-  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
-  parseRouterConfig,
-  ROUTER_ENV,
-  type RouterConfig,
-  RouterConfigError,
-  routerEnvironment,
-} from "./router/config.ts";
-export { codeCommitPushEventPattern } from "./router/event-pattern.ts";
 export { SHARED_BUILD_INPUTS } from "./shared-build-inputs.ts";
 export { matchesTriggerPath, matchingTriggerPaths } from "./trigger-match.ts";
 export {

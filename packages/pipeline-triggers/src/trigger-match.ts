@@ -1,6 +1,7 @@
 /**
  * True when a changed file (repository-relative, forward slashes) falls under a trigger path: inside a folder
- * (trigger path ending with "/") or equal to the file. Kept free of imports: the router Lambda bundles it.
+ * (trigger path ending with "/") or equal to the file. Kept free of imports: the push router Lambda (@repo/lambdas)
+ * bundles it through the "./trigger-match" export.
  */
 export function matchesTriggerPath(changedPath: string, triggerPath: string): boolean {
   return triggerPath.endsWith("/") ? changedPath.startsWith(triggerPath) : changedPath === triggerPath;

@@ -76,7 +76,7 @@ describe(".nvmrc is the one source of the Node.js major", () => {
       ...filesUnder("apps", /\/scripts\/[^/]+\.(ts|mjs)$/),
       ...filesUnder("packages", /\/(scripts|src)\/.+\.(ts|mjs)$/),
       ...filesUnder("tools", /\/src\/.+\.ts$/),
-      ...filesUnder("infra", /^infra\/(lib|bin|lambda)\/.+\.ts$/),
+      ...filesUnder("infra", /^infra\/(lib|bin)\/.+\.ts$/),
     ];
     expect(sources.length).toBeGreaterThan(10);
     for (const file of sources) {

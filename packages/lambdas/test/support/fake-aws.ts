@@ -17,7 +17,11 @@ export interface JsonReply {
   body: Record<string, unknown>;
 }
 
-export type OperationHandler = (body: Record<string, unknown>, request: RecordedRequest) => JsonReply;
+/** Answers one request; a promise that never settles stalls it (as a dead connection through a NAT would). */
+export type OperationHandler = (
+  body: Record<string, unknown>,
+  request: RecordedRequest,
+) => JsonReply | Promise<JsonReply>;
 
 export interface FakeAwsService {
   url: string;
@@ -69,7 +73,7 @@ export async function startFakeAwsService(
         ? operations[target.slice(targetPrefix.length + 1)]
         : undefined;
       if (!operation) return reply(awsError("UnknownOperationException", `unexpected operation ${target}`));
-      reply(operation(body, recorded));
+      void Promise.resolve(operation(body, recorded)).then(reply);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

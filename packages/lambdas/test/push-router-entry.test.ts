@@ -25,14 +25,15 @@ afterEach(async () => {
 
 /** The Lambda module as deployed: configuration and endpoints from the environment only. */
 async function loadHandler() {
-  const module = await import("../src/router/handler.ts");
+  const module = await import("../src/push-router/index.ts");
   return module.handler;
 }
 
-describe("router/handler.ts (the Lambda entry point)", () => {
+describe("push-router/index.ts (the Lambda entry point)", () => {
   it("reads its configuration and the SDK endpoints from the environment", async () => {
     const codeCommit = await startFakeCodeCommit({
       repositoryName: "repo",
+      branches: { main: NEW },
       diffs: { [`${OLD}..${NEW}`]: [{ before: "apps/web/index.html", after: "apps/web/index.html" }] },
     });
     const codePipeline = await startFakeCodePipeline(["web-pipeline", "api-pipeline"]);
@@ -54,6 +55,7 @@ describe("router/handler.ts (the Lambda entry point)", () => {
 
     const handler = await loadHandler();
     const result = await handler({
+      id: "5c8d8c1e-0000-4000-8000-000000000001",
       source: "aws.codecommit",
       "detail-type": "CodeCommit Repository State Change",
       detail: {

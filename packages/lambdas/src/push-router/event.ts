@@ -5,9 +5,9 @@ export const CODECOMMIT_STATE_CHANGE = "CodeCommit Repository State Change";
 
 export type BranchChange =
   /** The branch moved from oldCommitId to commitId: compare the two. */
-  | { kind: "updated"; commitId: string; oldCommitId: string }
+  | { kind: "updated"; eventId: string; commitId: string; oldCommitId: string }
   /** The branch was created (first push, or a new branch): there is no previous commit to compare with. */
-  | { kind: "created"; commitId: string }
+  | { kind: "created"; eventId: string; commitId: string }
   /** The branch was deleted: there is nothing to build. */
   | { kind: "deleted"; oldCommitId?: string }
   /** Not a change of the configured branch of the configured repository, or not readable. */
@@ -39,15 +39,20 @@ export function readBranchChange(event: unknown, scope: EventScope): BranchChang
   if (detail.referenceName !== scope.branch) {
     return ignored(`branch ${String(detail.referenceName)} is not ${scope.branch}`);
   }
+  // EventBridge gives every event an id that its own delivery retries and Lambda's asynchronous retries keep, and
+  // that the next push does not share: the idempotency tokens of the starts are derived from it.
+  const eventId = typeof event.id === "string" && event.id.trim() !== "" ? event.id : undefined;
   switch (detail.event) {
     case "referenceUpdated": {
       if (!isCommitId(detail.commitId)) return ignored("referenceUpdated without a valid commitId");
       if (!isCommitId(detail.oldCommitId)) return ignored("referenceUpdated without a valid oldCommitId");
-      return { kind: "updated", commitId: detail.commitId, oldCommitId: detail.oldCommitId };
+      if (!eventId) return ignored("referenceUpdated without an event id");
+      return { kind: "updated", eventId, commitId: detail.commitId, oldCommitId: detail.oldCommitId };
     }
     case "referenceCreated": {
       if (!isCommitId(detail.commitId)) return ignored("referenceCreated without a valid commitId");
-      return { kind: "created", commitId: detail.commitId };
+      if (!eventId) return ignored("referenceCreated without an event id");
+      return { kind: "created", eventId, commitId: detail.commitId };
     }
     case "referenceDeleted":
       return isCommitId(detail.oldCommitId)

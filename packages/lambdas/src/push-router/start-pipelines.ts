@@ -2,6 +2,9 @@ import { createHash } from "node:crypto";
 import { type CodePipelineClient, StartPipelineExecutionCommand } from "@aws-sdk/client-codepipeline";
 
 export interface StartRequest {
+  /** The EventBridge event of the push (its `id`): what makes two pushes of the same commit two starts. */
+  eventId: string;
+  /** The commit every pipeline starts at. */
   commitId: string;
   sourceActionName: string;
 }
@@ -11,16 +14,19 @@ export type StartOutcome =
   | { pipeline: string; started: false; error: string };
 
 /**
- * The idempotency token for one pipeline at one commit: an EventBridge or Lambda retry of the same push sends the
- * same token, so CodePipeline does not queue a second execution. (Allowed: 1-128 of [a-zA-Z0-9-].)
+ * StartPipelineExecution's idempotency token for one pipeline, one push and one commit. The push is its EventBridge
+ * event id, which stays the same on EventBridge's delivery retries and on Lambda's asynchronous retries, so a retry
+ * does not queue a second execution; a later push of the same commit (a rollback by force-push) is another event
+ * and therefore another execution. The commit is part of it because a retry may start at a newer branch head, which
+ * is another execution too. A SHA-256 in hex: 64 characters, within the API's 1-128 of [a-zA-Z0-9-].
  */
-export function executionToken(pipeline: string, commitId: string): string {
-  return createHash("sha256").update(`${pipeline}\n${commitId}`).digest("hex");
+export function executionToken(pipeline: string, eventId: string, commitId: string): string {
+  return createHash("sha256").update(`${pipeline}\n${eventId}\n${commitId}`).digest("hex");
 }
 
 /**
- * Starts each pipeline at the pushed commit, all at once. A failure does not stop the others: every outcome is
- * returned, and the caller decides what a failure means.
+ * Starts each pipeline at the commit, all at once. A failure does not stop the others: every outcome is returned,
+ * and the caller decides what a failure means.
  */
 export async function startPipelines(
   client: CodePipelineClient,
@@ -33,7 +39,7 @@ export async function startPipelines(
         const output = await client.send(
           new StartPipelineExecutionCommand({
             name: pipeline,
-            clientRequestToken: executionToken(pipeline, request.commitId),
+            clientRequestToken: executionToken(pipeline, request.eventId, request.commitId),
             sourceRevisions: [
               { actionName: request.sourceActionName, revisionType: "COMMIT_ID", revisionValue: request.commitId },
             ],

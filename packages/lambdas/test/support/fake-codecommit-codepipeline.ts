@@ -18,13 +18,37 @@ export interface FakeCodeCommitOptions {
   pageSize?: number;
   /** Answer this many GetDifferences calls with ThrottlingException before serving them. */
   throttleFirst?: number;
+  /** Branch name -> the commit it points at (GetBranch); a test moves a head by assigning to `branches`. */
+  branches?: Record<string, string>;
 }
 
-/** CodeCommit's GetDifferences over JSON 1.1, paged with NextToken, with the service's errors for bad input. */
-export async function startFakeCodeCommit(options: FakeCodeCommitOptions): Promise<FakeAwsService> {
+export interface FakeCodeCommit extends FakeAwsService {
+  /** The repository's branches, live: GetBranch reads them on every call. */
+  branches: Record<string, string>;
+}
+
+/**
+ * CodeCommit's GetDifferences (paged with NextToken) and GetBranch over JSON 1.1, with the service's errors for
+ * bad input.
+ */
+export async function startFakeCodeCommit(options: FakeCodeCommitOptions): Promise<FakeCodeCommit> {
   let throttlesLeft = options.throttleFirst ?? 0;
   const pageSize = options.pageSize ?? 100;
-  return startFakeAwsService("CodeCommit_20150413", {
+  const branches = options.branches ?? {};
+  const service = await startFakeAwsService("CodeCommit_20150413", {
+    GetBranch: (body): JsonReply => {
+      if (body.repositoryName !== options.repositoryName) {
+        return awsError("RepositoryDoesNotExistException", `${String(body.repositoryName)} does not exist`);
+      }
+      if (typeof body.branchName !== "string" || body.branchName === "") {
+        return awsError("BranchNameRequiredException", "A branch name is required.");
+      }
+      const commitId = branches[body.branchName];
+      if (commitId === undefined) {
+        return awsError("BranchDoesNotExistException", `Could not find branch ${body.branchName}.`);
+      }
+      return { body: { branch: { branchName: body.branchName, commitId } } };
+    },
     GetDifferences: (body): JsonReply => {
       if (throttlesLeft > 0) {
         throttlesLeft -= 1;
@@ -55,13 +79,18 @@ export async function startFakeCodeCommit(options: FakeCodeCommitOptions): Promi
       };
     },
   });
+  return Object.assign(service, { branches });
 }
 
 /**
  * CodePipeline's StartPipelineExecution over JSON 1.1: PipelineNotFoundException for an unknown pipeline,
  * ValidationException for a malformed token or source revision, and idempotency on clientRequestToken.
+ * `onStart` runs on every accepted start before it is answered (a test moves a branch head there).
  */
-export async function startFakeCodePipeline(pipelines: readonly string[]): Promise<FakeAwsService> {
+export async function startFakeCodePipeline(
+  pipelines: readonly string[],
+  onStart: (body: Record<string, unknown>) => void = () => {},
+): Promise<FakeAwsService> {
   const executionsByToken = new Map<string, string>();
   return startFakeAwsService("CodePipeline_20150709", {
     StartPipelineExecution: (body): JsonReply => {
@@ -88,6 +117,7 @@ export async function startFakeCodePipeline(pipelines: readonly string[]): Promi
       ) {
         return awsError("ValidationException", "sourceRevisions is malformed");
       }
+      onStart(body);
       const key = `${name}/${token}`;
       const executionId = executionsByToken.get(key) ?? `exec-${executionsByToken.size + 1}`;
       executionsByToken.set(key, executionId);
