@@ -28,7 +28,6 @@ import {
 const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
 const ACCOUNT = "000000000000";
 const REGION = "us-east-1";
-const ARTIFACT_BUCKET = `bluegreen-artifacts-${ACCOUNT}-${REGION}`;
 const CONNECTION_ARN = "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab";
 
 /** orders: plain; billing: manual approval, no test hook, depends on @repo/shared, which depends on @repo/util. */
@@ -177,19 +176,30 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
     s = synthesize({ manifests: MANIFESTS, files: FILES, config: { notificationEmail: "ops@example.com" } });
   });
 
-  it("is a V2 pipeline in QUEUED mode with an explicit name, keeping artifacts in the shared bucket", () => {
-    const shared = s.json("bluegreen-shared");
-    const bucket = Object.entries(resourcesOfType(shared, "AWS::S3::Bucket")).find(([id]) =>
-      id.includes("ArtifactBucket"),
-    )?.[1];
-    expect(bucket?.Properties?.BucketName).toBe(ARTIFACT_BUCKET);
+  it("is a V2 pipeline in QUEUED mode with an explicit name, keeping artifacts in its own bucket", () => {
     for (const name of ["orders", "billing"]) {
-      expect(pipelineOf(s.json(`bluegreen-${name}`))).toMatchObject({
+      const template = s.json(`bluegreen-${name}`);
+      expect(pipelineOf(template)).toMatchObject({
         Name: `bluegreen-${name}`,
         PipelineType: "V2",
         ExecutionMode: "QUEUED",
-        ArtifactStore: { Type: "S3", Location: ARTIFACT_BUCKET },
+        ArtifactStore: { Type: "S3", Location: { Ref: refTo(template, "ArtifactsBucket") } },
       });
+    }
+    expect(resourcesOfType(s.json("bluegreen-shared"), "AWS::S3::Bucket")).not.toHaveProperty("ArtifactBucket");
+  });
+
+  it("lets each pipeline's roles touch only its own artifacts: no S3 grant of one service names another's bucket", () => {
+    for (const name of ["orders", "billing"]) {
+      const template = s.json(`bluegreen-${name}`);
+      const own = refTo(template, "ArtifactsBucket");
+      const s3 = statements(template).filter((st) => list(st.Action).some((action) => action.startsWith("s3:")));
+      expect(s3.length).toBeGreaterThan(3);
+      for (const statement of s3) {
+        for (const resource of list(statement.Resource as unknown)) {
+          expect(JSON.stringify(resource), `${statement.policy}: ${JSON.stringify(statement.Action)}`).toContain(own);
+        }
+      }
     }
   });
 
@@ -324,7 +334,7 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
 
   it("lets the build push and pull its own two repositories, read task definitions and write its own logs", () => {
     const template = s.json("bluegreen-orders");
-    const role = refTo(template, "BuildProjectRole");
+    const role = refTo(template, "BuildRole");
     const own = statements(template).filter((st) => st.roles.includes(role));
     const ecr = own.filter((st) =>
       list(st.Action).some((a) => a.startsWith("ecr:") && a !== "ecr:GetAuthorizationToken"),
@@ -354,8 +364,9 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
     const logs = own.filter((st) => list(st.Action).some((a) => a.startsWith("logs:")));
     for (const st of logs) expect(JSON.stringify(st.Resource)).toMatch(/BuildLogs|\/aws\/codebuild\//);
     const s3 = own.filter((st) => list(st.Action).some((a) => a.startsWith("s3:")));
+    const bucket = refTo(template, "ArtifactsBucket");
     expect(s3.map((st) => st.Resource)).toEqual([
-      [`arn:aws:s3:::${ARTIFACT_BUCKET}`, `arn:aws:s3:::${ARTIFACT_BUCKET}/*`],
+      [{ "Fn::GetAtt": [bucket, "Arn"] }, { "Fn::Join": ["", [{ "Fn::GetAtt": [bucket, "Arn"] }, "/*"]] }],
     ]);
     // Nothing else: no report groups, no other service.
     expect(own.flatMap((st) => list(st.Action)).filter((a) => !/^(ecr|ecs|logs|s3):/.test(a))).toEqual([]);
@@ -377,8 +388,8 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
     expect(byAction("iam:PassRole")).toEqual([
       expect.objectContaining({
         Resource: [
-          { "Fn::GetAtt": [refTo(template, "TaskTaskDefinitionExecutionRole"), "Arn"] },
-          { "Fn::GetAtt": [refTo(template, "TaskTaskDefinitionTaskRole"), "Arn"] },
+          { "Fn::GetAtt": [refTo(template, "TaskExecutionRole"), "Arn"] },
+          { "Fn::GetAtt": [refTo(template, "TaskTaskRole"), "Arn"] },
         ],
         Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
       }),
@@ -661,7 +672,15 @@ describe("one pipeline per service, CodeCommit source (the default)", () => {
  * Actions that may name Resource "*": AWS offers no resource-level permission for them, or (the network interfaces
  * of a Lambda function in a VPC) the resources do not exist before Lambda creates them.
  */
-const STAR_ONLY = new Set(["ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", ...VPC_ENI_ACTIONS]);
+const STAR_ONLY = new Set([
+  "ecr:GetAuthorizationToken",
+  "ecs:DescribeTaskDefinition",
+  ...VPC_ENI_ACTIONS,
+  // CodeDeploy's role: the load balancer Describe* calls have no resource-level permissions.
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeRules",
+]);
 
 describe("one pipeline per service, CodeConnections source (GitHub, GitLab, Bitbucket)", () => {
   let s: Scenario;

@@ -331,7 +331,7 @@ describe("a service stack with the default manifest settings", () => {
       containerPort: 3000,
     });
     expect(stack?.targets.hookFunction).toBeDefined();
-    expect(stack?.targets.artifactBucket).toBe(s.infra.shared.artifactBucket);
+    expect(stack?.targets.artifactBucket.node.path).toContain("bluegreen-orders/Artifacts");
   });
 });
 

@@ -7,7 +7,10 @@ import { makeRepo, manifest, onlyResource, resourcesOfType, type Scenario, synth
 describe("the shared stack", () => {
   let s: Scenario;
   beforeAll(() => {
-    s = synthesize({ manifests: [], config: { artifactLifecycleDays: 45, logRetentionDays: 60 } });
+    s = synthesize({
+      manifests: [manifest("orders", 3000)],
+      config: { artifactLifecycleDays: 45, logRetentionDays: 60 },
+    });
   });
 
   it("creates a VPC over two AZs with public and private subnets and one NAT gateway", () => {
@@ -33,10 +36,10 @@ describe("the shared stack", () => {
     ]);
   });
 
-  it("keeps artifacts in an encrypted, SSL-only, private, expiring bucket that logs its access", () => {
-    const json = s.json("bluegreen-shared");
-    const buckets = resourcesOfType(json, "AWS::S3::Bucket");
-    const [artifactId, artifact] = Object.entries(buckets).find(([id]) => id.includes("ArtifactBucket")) ?? [];
+  it("keeps each service's artifacts in its own encrypted, SSL-only, private, expiring bucket that logs its access", () => {
+    const json = s.json("bluegreen-orders");
+    const [artifactId, artifact] = Object.entries(resourcesOfType(json, "AWS::S3::Bucket"))[0] ?? [];
+    expect(artifactId).toMatch(/^ArtifactsBucket/);
     expect(artifact?.Properties).toMatchObject({
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
@@ -48,11 +51,24 @@ describe("the shared stack", () => {
         RestrictPublicBuckets: true,
       },
       LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 45, Status: "Enabled" })] },
-      LoggingConfiguration: { LogFilePrefix: "s3/artifacts/" },
+      LoggingConfiguration: { LogFilePrefix: "s3/artifacts/orders/" },
     });
     const policies = Object.values(resourcesOfType(json, "AWS::S3::BucketPolicy"));
     const artifactPolicy = policies.find((p) => JSON.stringify(p.Properties?.Bucket).includes(artifactId as string));
     expect(JSON.stringify(artifactPolicy)).toContain('"aws:SecureTransport":"false"');
+    // S3 may deliver those access logs into the shared log bucket, for this account's buckets only.
+    const shared = s.json("bluegreen-shared");
+    const delivery = Object.values(resourcesOfType(shared, "AWS::S3::BucketPolicy"))
+      .flatMap(
+        (p) => (p.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [],
+      )
+      .find((st) => st.Sid === "ServerAccessLogDelivery");
+    expect(delivery).toMatchObject({
+      Action: "s3:PutObject",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Condition: { StringEquals: { "aws:SourceAccount": "000000000000" } },
+    });
+    expect(JSON.stringify(delivery?.Resource)).toContain("/s3/artifacts/*");
   });
 
   it("lets the load balancers of every service deliver access logs under alb/ only", () => {

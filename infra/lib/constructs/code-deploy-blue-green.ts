@@ -4,9 +4,11 @@ import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as codedeploy from "aws-cdk-lib/aws-codedeploy";
 import type * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecs from "aws-cdk-lib/aws-ecs";
+import type * as iam from "aws-cdk-lib/aws-iam";
 import type * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { suppress } from "../nag.ts";
+import { CodeDeployServiceRole } from "./code-deploy-service-role.ts";
 import type { ServiceLoadBalancer } from "./service-load-balancer.ts";
 import { TestTrafficHook } from "./test-traffic-hook.ts";
 
@@ -20,6 +22,9 @@ export interface CodeDeployBlueGreenProps {
   deployment: DeploymentSettings;
   /** Any of them in ALARM stops the deployment and rolls it back. */
   alarms: readonly cloudwatch.IAlarm[];
+  /** The task definition's roles (CodeDeploy passes them to the new task set) and the pipeline's artifact bucket. */
+  taskRoles: readonly iam.IRole[];
+  artifactBucket: s3.IBucket;
   /** Needed when `deployment.testTrafficHook` is on. */
   hook: { vpc: ec2.IVpc; healthCheckPath: string; testListenerPort: number; logRetention: logs.RetentionDays };
 }
@@ -49,9 +54,21 @@ export class CodeDeployBlueGreen extends Construct {
       applicationName: props.names.codeDeployApplication,
     });
     this.deploymentConfig = deploymentConfigFor(this, deployment);
+    const { role } = new CodeDeployServiceRole(this, "ServiceRole", {
+      applicationName: props.names.codeDeployApplication,
+      deploymentGroupName: props.names.codeDeployDeploymentGroup,
+      service: props.service,
+      listeners: [loadBalancer.productionListener, loadBalancer.testListener],
+      taskRoles: props.taskRoles,
+      alarms: props.alarms,
+      ...(deployment.testTrafficHook ? { hookFunctionName: props.names.testTrafficHookFunction } : {}),
+      artifactBucket: props.artifactBucket,
+    });
     this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, "DeploymentGroup", {
       application: this.application,
       deploymentGroupName: props.names.codeDeployDeploymentGroup,
+      // CDK attaches AWSCodeDeployRoleForECS to any role it is given; the immutable view keeps our scoped policy alone.
+      role: role.withoutPolicyUpdates(),
       service: props.service,
       deploymentConfig: this.deploymentConfig,
       blueGreenDeploymentConfig: {
@@ -64,15 +81,6 @@ export class CodeDeployBlueGreen extends Construct {
       alarms: [...props.alarms],
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
-    suppress(this.deploymentGroup, [
-      {
-        id: "AwsSolutions-IAM4",
-        reason:
-          "AWSCodeDeployRoleForECS is the policy AWS documents for ECS blue/green: it follows the actions CodeDeploy " +
-          "needs (task sets, listeners, alarms, hooks named CodeDeployHook_*) as they change.",
-        appliesTo: ["Policy::arn:<AWS::Partition>:iam::aws:policy/AWSCodeDeployRoleForECS"],
-      },
-    ]);
 
     if (deployment.testTrafficHook) {
       this.hook = new TestTrafficHook(this, "TestTrafficHook", {

@@ -1,8 +1,10 @@
 import { DeploymentConfigError, type DeploymentEnvironment, type NetworkConfig } from "@repo/service-contract";
-import { Fn, RemovalPolicy } from "aws-cdk-lib";
+import { Fn, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { trustedService } from "../trust.ts";
 
 export interface NetworkProps {
   network: NetworkConfig;
@@ -52,8 +54,16 @@ export class Network extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const flowLogRole = new iam.Role(this, "FlowLogRole", {
+      assumedBy: trustedService(
+        this,
+        "vpc-flow-logs.amazonaws.com",
+        Stack.of(this).formatArn({ service: "ec2", resource: "vpc-flow-log", resourceName: "*" }),
+      ),
+      description: "VPC flow logs: write rejected traffic to the flow log group",
+    });
     vpc.addFlowLog("FlowLog", {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup, flowLogRole),
       trafficType: ec2.FlowLogTrafficType.REJECT,
     });
     this.vpc = vpc;

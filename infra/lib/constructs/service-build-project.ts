@@ -6,6 +6,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { iamResourceFinding, suppress } from "../nag.ts";
+import { trustedService } from "../trust.ts";
 
 /** The one Build-stage recipe (repository root) every service's project runs, unchanged. */
 export const BUILDSPEC_FILE = "buildspec.yml";
@@ -57,8 +58,17 @@ export class ServiceBuildProject extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const role = new iam.Role(this, "Role", {
+      assumedBy: trustedService(
+        this,
+        "codebuild.amazonaws.com",
+        stack.formatArn({ service: "codebuild", resource: "project", resourceName: props.projectName }),
+      ),
+      description: `${props.projectName} image build: its repositories, its log group, its pipeline's artifacts`,
+    });
     this.project = new codebuild.PipelineProject(this, "Project", {
       projectName: props.projectName,
+      role,
       description: `${props.serviceName}: builds and pushes the image, writes the deploy artifacts (${BUILDSPEC_FILE})`,
       buildSpec: codebuild.BuildSpec.fromSourceFilename(BUILDSPEC_FILE),
       environment: {
@@ -75,7 +85,6 @@ export class ServiceBuildProject extends Construct {
       // Reports are not used: no codebuild:CreateReport* permissions.
       grantReportGroupPermissions: false,
     });
-    const role = this.project.role as iam.IRole;
 
     props.repository.grantPullPush(role);
     props.cacheRepository.grantPullPush(role);

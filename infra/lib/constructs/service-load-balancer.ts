@@ -4,7 +4,7 @@ import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import { suppress } from "../nag.ts";
-import { LOAD_BALANCER_LOG_PREFIX } from "./artifact-storage.ts";
+import { LOAD_BALANCER_LOG_PREFIX } from "./log-storage.ts";
 
 /** Target health checks: a new task set is healthy after 2 × 5 s instead of the default 5 × 30 s. */
 export const HEALTH_CHECK = {

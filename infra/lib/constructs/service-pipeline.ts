@@ -12,6 +12,7 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct, type IConstruct } from "constructs";
 import { iamResourceFinding, suppress } from "../nag.ts";
+import { trustedService } from "../trust.ts";
 
 /** Where a pipeline reads the repository: CodeCommit, or a CodeConnections connection (GitHub, GitLab, Bitbucket). */
 export type PipelineSource =
@@ -69,7 +70,11 @@ export class ServicePipeline extends Construct {
     const build = new codepipeline.Artifact("Build");
 
     this.role = new iam.Role(this, "Role", {
-      assumedBy: new iam.ServicePrincipal("codepipeline.amazonaws.com"),
+      assumedBy: trustedService(
+        this,
+        "codepipeline.amazonaws.com",
+        Stack.of(this).formatArn({ service: "codepipeline", resource: props.pipelineName }),
+      ),
       description: `${props.pipelineName} pipeline: artifacts, and assuming its actions' roles`,
     });
     this.pipeline = new codepipeline.Pipeline(this, "Pipeline", {

@@ -1,10 +1,11 @@
 import { CONTAINER_SETTINGS, containerEnvironment, type ServiceManifest, TASK_PLATFORM } from "@repo/service-contract";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { suppress } from "../nag.ts";
+import { trustedService } from "../trust.ts";
 
 export interface ServiceTaskDefinitionProps {
   manifest: ServiceManifest;
@@ -24,7 +25,7 @@ export class ServiceTaskDefinition extends Construct {
   readonly taskDefinition: ecs.FargateTaskDefinition;
   readonly container: ecs.ContainerDefinition;
   readonly logGroup: logs.LogGroup;
-  readonly executionRole: iam.IRole;
+  readonly executionRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ServiceTaskDefinitionProps) {
     super(scope, id);
@@ -35,8 +36,21 @@ export class ServiceTaskDefinition extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    // ECS assumes both roles for this account's tasks only.
+    const ecsTasks = () =>
+      trustedService(this, "ecs-tasks.amazonaws.com", Stack.of(this).formatArn({ service: "ecs", resource: "*" }));
+    this.executionRole = new iam.Role(this, "ExecutionRole", {
+      assumedBy: ecsTasks(),
+      description: `${props.family}: pull the image, write the logs, read the secrets`,
+    });
+    const taskRole = new iam.Role(this, "TaskRole", {
+      assumedBy: ecsTasks(),
+      description: `${props.family}: what the service's code may call (nothing until you grant it)`,
+    });
     this.taskDefinition = new ecs.FargateTaskDefinition(this, "TaskDefinition", {
       family: props.family,
+      executionRole: this.executionRole,
+      taskRole,
       cpu: manifest.cpu,
       memoryLimitMiB: manifest.memory,
       runtimePlatform: {
@@ -44,7 +58,6 @@ export class ServiceTaskDefinition extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.of(TASK_PLATFORM.runtimePlatform.operatingSystemFamily),
       },
     });
-    this.executionRole = this.taskDefinition.obtainExecutionRole();
 
     this.container = this.taskDefinition.addContainer("Container", {
       containerName: props.containerName,

@@ -1,5 +1,4 @@
 import {
-  artifactBucketName,
   buildStageVariables,
   type DeploymentConfig,
   type DiscoveredService,
@@ -17,6 +16,7 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
+import { ArtifactBucket } from "../constructs/artifact-bucket.ts";
 import { BlueGreenFargateService } from "../constructs/blue-green-fargate-service.ts";
 import { BuildCacheRepository } from "../constructs/build-cache-repository.ts";
 import { CodeDeployBlueGreen } from "../constructs/code-deploy-blue-green.ts";
@@ -97,6 +97,12 @@ export class ServiceStack extends Stack {
     const { repository } = new ServiceRepository(this, "Image", { imagesKept: config.ecrImagesKept });
     const { repository: cacheRepository } = new BuildCacheRepository(this, "BuildCache");
 
+    const { bucket: artifactBucket } = new ArtifactBucket(this, "Artifacts", {
+      serviceName: manifest.name,
+      lifecycleDays: config.artifactLifecycleDays,
+      logsBucket: s3.Bucket.fromBucketName(this, "LogsBucket", shared.logsBucket.bucketName),
+    });
+
     const image = props.initialImage ?? serviceImageAsset(props.repoRoot, props.service, props.triggerPaths);
     const task = new ServiceTaskDefinition(this, "Task", {
       manifest,
@@ -140,6 +146,8 @@ export class ServiceStack extends Stack {
       loadBalancer,
       deployment: manifest.deployment,
       alarms: alarms.alarms,
+      taskRoles: [task.executionRole, task.taskDefinition.taskRole],
+      artifactBucket,
       hook: {
         vpc: shared.vpc,
         healthCheckPath: manifest.healthCheckPath,
@@ -171,11 +179,7 @@ export class ServiceStack extends Stack {
       notificationRuleName: names.pipelineNotificationRule,
       source: pipelineSource(this, config),
       triggerPaths: props.triggerPaths,
-      artifactBucket: s3.Bucket.fromBucketName(
-        this,
-        "ArtifactBucket",
-        artifactBucketName(config.projectName, this.account, this.region),
-      ),
+      artifactBucket,
       buildProject: build.project,
       deploymentGroup: strategy.deploymentGroup,
       taskFamily: task.taskDefinition.family,
@@ -198,7 +202,7 @@ export class ServiceStack extends Stack {
       application: strategy.application,
       deploymentGroup: strategy.deploymentGroup,
       hookFunction: strategy.hook?.function,
-      artifactBucket: shared.artifactBucket,
+      artifactBucket,
       deployment: manifest.deployment,
       serviceUrl: loadBalancer.serviceUrl,
       testUrl: loadBalancer.testUrl,

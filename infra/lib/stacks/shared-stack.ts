@@ -1,5 +1,4 @@
 import {
-  artifactBucketName,
   type DeploymentConfig,
   type DeploymentEnvironment,
   projectNames,
@@ -14,7 +13,7 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Construct } from "constructs";
-import { ArtifactStorage } from "../constructs/artifact-storage.ts";
+import { LogStorage } from "../constructs/log-storage.ts";
 import { Network } from "../constructs/network.ts";
 import { NotificationTopic } from "../constructs/notification-topic.ts";
 import { PushRouter } from "../constructs/push-router.ts";
@@ -31,14 +30,13 @@ export interface SharedStackProps extends StackProps {
 }
 
 /**
- * What every service stack shares: the VPC, the ECS cluster, the artifact and log buckets, the alarm topic, the
+ * What every service stack shares: the VPC, the ECS cluster, the access-log bucket, the alarm topic, the
  * pipelines' notification topic and, with a CodeCommit source, the repository and the push router.
  */
 export class SharedStack extends Stack {
   readonly vpc: ec2.IVpc;
   readonly egressCidrs: string[];
   readonly cluster: ecs.Cluster;
-  readonly artifactBucket: s3.IBucket;
   readonly logsBucket: s3.IBucket;
   /** Receives deployment alarms when `notificationEmail` is configured. */
   readonly alarmTopic?: sns.ITopic;
@@ -68,12 +66,7 @@ export class SharedStack extends Stack {
       containerInsightsV2: ecs.ContainerInsights.ENHANCED,
     });
 
-    const storage = new ArtifactStorage(this, "Storage", {
-      lifecycleDays: config.artifactLifecycleDays,
-      artifactBucketName: artifactBucketName(config.projectName, this.account, this.region),
-    });
-    this.artifactBucket = storage.artifactBucket;
-    this.logsBucket = storage.logsBucket;
+    this.logsBucket = new LogStorage(this, "Storage", { lifecycleDays: config.artifactLifecycleDays }).logsBucket;
 
     if (config.notificationEmail) {
       const topic = new sns.Topic(this, "AlarmTopic", { enforceSSL: true });
@@ -120,7 +113,7 @@ export class SharedStack extends Stack {
 
     new CfnOutput(this, "ClusterName", { value: this.cluster.clusterName });
     new CfnOutput(this, "VpcId", { value: this.vpc.vpcId });
-    new CfnOutput(this, "ArtifactBucketName", { value: this.artifactBucket.bucketName });
+    new CfnOutput(this, "LogsBucketName", { value: this.logsBucket.bucketName });
   }
 
   /**

@@ -53,7 +53,6 @@ export {
   serviceManifestSchema,
 } from "./manifest/schema.ts";
 export {
-  artifactBucketName,
   CODEDEPLOY_HOOK_PREFIX,
   MAX_FUNCTION_NAME_LENGTH,
   type ProjectNames,

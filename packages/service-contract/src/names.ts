@@ -62,13 +62,5 @@ export function serviceNames(projectName: string, serviceName: string): ServiceN
   };
 }
 
-/**
- * The shared artifact bucket's name (S3 names are global, hence account and region). The service stacks import the
- * bucket by this name: no cross-stack reference.
- */
-export function artifactBucketName(projectName: string, account: string, region: string): string {
-  return `${projectName}-artifacts-${account}-${region}`;
-}
-
 /** Lambda function names are at most 64 characters; the longest derived one bounds the project and service names. */
 export const MAX_FUNCTION_NAME_LENGTH = 64;

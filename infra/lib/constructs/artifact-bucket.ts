@@ -1,0 +1,46 @@
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import { Construct } from "constructs";
+import { ARTIFACT_ACCESS_LOG_PREFIX } from "./log-storage.ts";
+
+export interface ArtifactBucketProps {
+  serviceName: string;
+  /** Days after which artifacts expire. */
+  lifecycleDays: number;
+  /** The shared access-log bucket (imported by name: its policy already admits S3's log delivery by prefix). */
+  logsBucket: s3.IBucket;
+}
+
+/**
+ * One service's pipeline artifacts (Source, Build output: taskdef.json, appspec.yaml, imageDetail.json), in a bucket
+ * of its own: only that pipeline's roles are granted on it, so a compromised build of another service (its project
+ * runs privileged) cannot rewrite this service's deployment in flight.
+ *
+ * SSE-S3 and TLS only; CodePipeline itself writes artifacts with the account's AWS-managed S3 key.
+ */
+export class ArtifactBucket extends Construct {
+  readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: ArtifactBucketProps) {
+    super(scope, id);
+    const expiry = Duration.days(props.lifecycleDays);
+    this.bucket = new s3.Bucket(this, "Bucket", {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: props.logsBucket,
+      serverAccessLogsPrefix: `${ARTIFACT_ACCESS_LOG_PREFIX}/${props.serviceName}/`,
+      lifecycleRules: [
+        {
+          id: "expire-artifacts",
+          expiration: expiry,
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+  }
+}
