@@ -22,7 +22,9 @@ const SSE_S3 = { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDef
 
 /** The statements of a bucket's policy. */
 function bucketPolicy(stack: Stack, template: Template, bucket: { bucketName: string }) {
-  const policies = Object.values(template.findResources("AWS::S3::BucketPolicy", { Properties: { Bucket: stack.resolve(bucket.bucketName) } }));
+  const policies = Object.values(
+    template.findResources("AWS::S3::BucketPolicy", { Properties: { Bucket: stack.resolve(bucket.bucketName) } }),
+  );
   expect(policies).toHaveLength(1);
   return policies[0]?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
 }

@@ -70,7 +70,11 @@ describe("BlueGreenFargateService", () => {
   it("registers its container in the blue target group only (CodeDeploy moves it to green)", () => {
     template.hasResourceProperties("AWS::ECS::Service", {
       LoadBalancers: [
-        { ContainerName: "orders", ContainerPort: 3000, TargetGroupArn: stack.resolve(lb.blueTargetGroup.targetGroupArn) },
+        {
+          ContainerName: "orders",
+          ContainerPort: 3000,
+          TargetGroupArn: stack.resolve(lb.blueTargetGroup.targetGroupArn),
+        },
       ],
     });
   });

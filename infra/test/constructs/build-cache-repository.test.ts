@@ -2,7 +2,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILD_CACHE_TAG, BuildCacheRepository, STALE_CACHE_DAYS } from "../../lib/constructs/build-cache-repository.ts";
+import {
+  BUILD_CACHE_TAG,
+  BuildCacheRepository,
+  STALE_CACHE_DAYS,
+} from "../../lib/constructs/build-cache-repository.ts";
 import { bareStack } from "../support/stack.ts";
 
 const BUILDSPEC = path.resolve(import.meta.dirname, "../../../buildspec.yml");
@@ -29,7 +33,12 @@ describe("BuildCacheRepository", () => {
     const rules = JSON.parse(repository?.Properties.LifecyclePolicy.LifecyclePolicyText).rules;
     expect(rules).toEqual([
       expect.objectContaining({
-        selection: { tagStatus: "untagged", countType: "sinceImagePushed", countNumber: STALE_CACHE_DAYS, countUnit: "days" },
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePushed",
+          countNumber: STALE_CACHE_DAYS,
+          countUnit: "days",
+        },
         action: { type: "expire" },
       }),
     ]);

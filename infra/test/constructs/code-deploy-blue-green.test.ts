@@ -43,7 +43,11 @@ function deploy(deployment: ServiceManifestInput["deployment"] = {}): Deployed {
   service.attachToApplicationTargetGroup(lb.blueTargetGroup);
   const metric = new cloudwatch.Metric({ namespace: "Unit", metricName: "Errors" });
   const alarms = ["First", "Second"].map((id) => metric.createAlarm(stack, id, { threshold: 1, evaluationPeriods: 1 }));
-  const manifest = serviceManifest({ name: "orders", port: 3000, deployment: { testTrafficHook: false, ...deployment } });
+  const manifest = serviceManifest({
+    name: "orders",
+    port: 3000,
+    deployment: { testTrafficHook: false, ...deployment },
+  });
   const strategy = new CodeDeployBlueGreen(stack, "BlueGreen", {
     names: NAMES,
     service,

@@ -8,7 +8,12 @@ import { bareStack, serviceLoadBalancer } from "../support/stack.ts";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms";
 
-function alarms(topic: boolean): { stack: Stack; lb: ServiceLoadBalancer; alarms: DeploymentAlarms; template: Template } {
+function alarms(topic: boolean): {
+  stack: Stack;
+  lb: ServiceLoadBalancer;
+  alarms: DeploymentAlarms;
+  template: Template;
+} {
   const stack = bareStack();
   const lb = serviceLoadBalancer(stack);
   const construct = new DeploymentAlarms(stack, "Alarms", {

@@ -6,7 +6,7 @@ import type * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILDSPEC_FILE, ServiceBuildProject } from "../../lib/constructs/service-build-project.ts";
-import { bareStack } from "../support/stack.ts";
+import { bareStack, UNIT_ENV } from "../support/stack.ts";
 
 const VARIABLES = { SERVICE_NAME: "orders", SERVICE_DIR: "apps/orders", TASK_FAMILY: "project-orders" };
 
@@ -123,7 +123,7 @@ describe("ServiceBuildProject", () => {
 
   it("writes only its own log group (CodeBuild's grant names the same /aws/codebuild/<project>), nothing else", () => {
     const logStatements = statements.filter((st) => list(st.Action).some((a) => a.startsWith("logs:")));
-    const ownGroup = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/codebuild/`;
+    const ownGroup = `arn:aws:logs:${UNIT_ENV.region}:${UNIT_ENV.account}:log-group:/aws/codebuild/`;
     const project = b.stack.resolve(b.build.project.projectName);
     expect(logStatements).toEqual([
       {
@@ -134,10 +134,7 @@ describe("ServiceBuildProject", () => {
       {
         Effect: "Allow",
         Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [
-          { "Fn::Join": ["", [ownGroup, project, ":*"]] },
-          { "Fn::Join": ["", [ownGroup, project]] },
-        ],
+        Resource: [{ "Fn::Join": ["", [ownGroup, project, ":*"]] }, { "Fn::Join": ["", [ownGroup, project]] }],
       },
     ]);
     // No report groups (codebuild:CreateReport*), nothing outside ECR, ECS reads and its logs.

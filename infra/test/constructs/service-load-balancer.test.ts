@@ -46,7 +46,9 @@ describe("ServiceLoadBalancer over plain HTTP", () => {
       SecurityGroups: [stack.resolve(lb.securityGroup.securityGroupId)],
       LoadBalancerAttributes: attributes,
     });
-    const byKey = Object.fromEntries((attributes.asArray() as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
+    const byKey = Object.fromEntries(
+      (attributes.asArray() as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]),
+    );
     expect(byKey).toMatchObject({
       "routing.http.drop_invalid_header_fields.enabled": "true",
       "idle_timeout.timeout_seconds": "60",

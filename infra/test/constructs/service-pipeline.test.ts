@@ -42,8 +42,18 @@ function servicePipeline(options: { source?: SourceKind; manualApproval?: boolea
   const stack = bareStack();
   const source: PipelineSource =
     options.source === "codeconnections"
-      ? { type: "codeconnections", connectionArn: options.connection ?? CONNECTION, owner: "acme", repo: "shop", branch: "release" }
-      : { type: "codecommit", repository: codecommit.Repository.fromRepositoryName(stack, "Repo", "monorepo"), branch: "main" };
+      ? {
+          type: "codeconnections",
+          connectionArn: options.connection ?? CONNECTION,
+          owner: "acme",
+          repo: "shop",
+          branch: "release",
+        }
+      : {
+          type: "codecommit",
+          repository: codecommit.Repository.fromRepositoryName(stack, "Repo", "monorepo"),
+          branch: "main",
+        };
   const buildProject = new codebuild.PipelineProject(stack, "BuildProject");
   const deploymentGroup = codedeploy.EcsDeploymentGroup.fromEcsDeploymentGroupAttributes(stack, "Group", {
     application: codedeploy.EcsApplication.fromEcsApplicationName(stack, "Application", APPLICATION),
@@ -164,7 +174,11 @@ describe("ServicePipeline from CodeCommit", () => {
     expect(statements.filter((st) => !list(st.Action).some((a) => a.startsWith("s3:")))).toEqual([
       {
         Effect: "Allow",
-        Action: ["codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"],
+        Action: [
+          "codedeploy:GetApplication",
+          "codedeploy:GetApplicationRevision",
+          "codedeploy:RegisterApplicationRevision",
+        ],
         Resource: p.stack.resolve(group.application.applicationArn),
       },
       {

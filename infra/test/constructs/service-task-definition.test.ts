@@ -80,7 +80,14 @@ describe("ServiceTaskDefinition", () => {
       (environment.asArray() as { Name: string; Value: string }[]).map((e) => [e.Name, e.Value]),
     );
     expect(actual).toEqual(containerEnvironment(MANIFEST));
-    expect(actual).toMatchObject({ LOG_LEVEL: "info", [PLATFORM_ENVIRONMENT.port]: "3100" });
+    expect(actual).toEqual({
+      LOG_LEVEL: "info",
+      NODE_ENV: "production",
+      PORT: "3100",
+      SERVICE_NAME: "orders",
+      HEALTH_CHECK_PATH: "/health",
+      SHUTDOWN_GRACE_MS: "25000",
+    });
     expect(actual).not.toHaveProperty(PLATFORM_ENVIRONMENT.serviceVersion);
   });
 

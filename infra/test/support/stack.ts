@@ -4,8 +4,8 @@ import { parseServiceManifest, type ServiceManifest, type ServiceManifestInput }
 import { type Environment, Stack } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as s3 from "aws-cdk-lib/aws-s3";
-import { createApp } from "../../lib/infra-app.ts";
 import { ServiceLoadBalancer, type ServiceLoadBalancerProps } from "../../lib/constructs/service-load-balancer.ts";
+import { createApp } from "../../lib/infra-app.ts";
 import { temporaryDir } from "./temporary.ts";
 
 /** A concrete account and region, so ARNs and region-dependent choices resolve to literals. */
