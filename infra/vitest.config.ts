@@ -1,5 +1,19 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Test files that only build CDK apps in memory (and may start child processes): they change no process-wide state
+ * (process.env, CDK's asset cache, required Lambda bundles), so they share one module graph instead of importing
+ * aws-cdk-lib and the app (about a second each) once per file. Every other file runs isolated, new ones included.
+ */
+const SYNTH_ONLY = [
+  "test/constructs/**/*.test.ts",
+  "test/service-stack.test.ts",
+  "test/shared-stack.test.ts",
+  "test/safety.test.ts",
+  "test/taskdef-contract.test.ts",
+  "test/build-stage-contract.test.ts",
+];
+
 export default defineConfig({
   test: {
     setupFiles: ["test/support/setup.ts"],
@@ -7,16 +21,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
-      {
-        extends: true,
-        test: { name: "app", include: ["test/**/*.test.ts"], exclude: ["test/constructs/**"] },
-      },
-      {
-        // One construct on a bare Stack per test, nothing shared between files: they share one module graph instead
-        // of importing aws-cdk-lib (about a second) once per file.
-        extends: true,
-        test: { name: "constructs", include: ["test/constructs/**/*.test.ts"], isolate: false },
-      },
+      { extends: true, test: { name: "synth", include: SYNTH_ONLY, isolate: false } },
+      { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: SYNTH_ONLY } },
     ],
   },
 });
