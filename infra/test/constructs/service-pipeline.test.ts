@@ -326,6 +326,11 @@ describe("ServicePipeline from a CodeConnections connection", () => {
       "codestar-connections:UseConnection",
     ]);
     expect(new Set(use.flatMap((st) => list(st.Resource)))).toEqual(new Set([CONNECTION]));
+    // No other role may use it.
+    const everywhere = Object.values(p.template.findResources("AWS::IAM::Policy")).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes(":UseConnection"),
+    );
+    expect(everywhere.map((policy) => policy.Properties.Roles)).toEqual([[p.stack.resolve(role.roleName)]]);
   });
 
   it("names the IAM prefix of either connection ARN, and refuses anything else", () => {
