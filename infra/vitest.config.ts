@@ -1,11 +1,28 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Test files that only build CDK apps in memory (and may start child processes): they change no process-wide state
+ * (process.env, CDK's asset cache, required Lambda bundles), so they share one module graph instead of importing
+ * aws-cdk-lib and the app (about a second each) once per file. Every other file runs isolated, new ones included.
+ */
+const SYNTH_ONLY = [
+  "test/constructs/**/*.test.ts",
+  "test/service-stack.test.ts",
+  "test/shared-stack.test.ts",
+  "test/safety.test.ts",
+  "test/taskdef-contract.test.ts",
+  "test/build-stage-contract.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     setupFiles: ["test/support/setup.ts"],
     // Synthesizing a CDK app takes seconds on a busy 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: "synth", include: SYNTH_ONLY, isolate: false } },
+      { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: SYNTH_ONLY } },
+    ],
   },
 });

@@ -1,158 +1,51 @@
-import { Match } from "aws-cdk-lib/assertions";
+// The service stack as a whole: what its constructs get from the manifest and the config (defaults here), what it
+// takes from the shared stack, its outputs. Each construct's own behaviour is tested on a bare Stack in constructs/.
+import { Capture, Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
 
 const STACK = "bluegreen-orders";
 
+/** A value the service stack reads from the shared stack's output for `id` (a cross-stack reference). */
+const shared = (id: string) => ({
+  "Fn::GetStackOutput": {
+    StackName: "bluegreen-shared",
+    Region: "us-east-1",
+    OutputName: Match.stringLikeRegexp(`^PublishOutputRef${id}`),
+  },
+});
+
 describe("a service stack with the default manifest settings", () => {
   let s: Scenario;
   beforeAll(() => {
     s = synthesize({
-      manifests: [
-        manifest("orders", 3000, {
-          stopTimeoutSeconds: 30,
-          environment: { LOG_LEVEL: "info" },
-          secrets: {
-            DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db-AbCdEf:password::",
-            API_KEY: "arn:aws:ssm:us-east-1:123456789012:parameter/orders/api-key",
-          },
-        }),
-      ],
+      manifests: [manifest("orders", 3000)],
       config: { testListenerAllowedCidrs: ["203.0.113.0/24"] },
     });
   });
 
-  it("registers a task definition with an explicit family, container name, port and hardened container", () => {
-    const task = onlyResource(s.json(STACK), "AWS::ECS::TaskDefinition");
-    expect(task.properties).toMatchObject({
-      Family: "bluegreen-orders",
-      Cpu: "256",
-      Memory: "512",
-      NetworkMode: "awsvpc",
-      RequiresCompatibilities: ["FARGATE"],
-      RuntimePlatform: { CpuArchitecture: "X86_64", OperatingSystemFamily: "LINUX" },
-    });
-    const [container] = task.properties.ContainerDefinitions as Record<string, unknown>[];
-    expect(container).toMatchObject({
-      Name: "orders",
-      Essential: true,
-      User: "1000",
-      ReadonlyRootFilesystem: true,
-      StopTimeout: 30,
-      PortMappings: [{ ContainerPort: 3000, Protocol: "tcp" }],
-      LogConfiguration: { LogDriver: "awslogs" },
-    });
-    const env = Object.fromEntries(
-      ((container?.Environment ?? []) as { Name: string; Value: string }[]).map((e) => [e.Name, e.Value]),
-    );
-    expect(env).toEqual({
-      LOG_LEVEL: "info",
-      NODE_ENV: "production",
-      PORT: "3000",
-      SERVICE_NAME: "orders",
-      HEALTH_CHECK_PATH: "/health",
-      SHUTDOWN_GRACE_MS: "25000",
-    });
-    // No SERVICE_VERSION: the image carries it, and an entry here would override it in every pipeline revision.
-    expect(env.SERVICE_VERSION).toBeUndefined();
-    const secrets = container?.Secrets as { Name: string; ValueFrom: unknown }[];
-    expect(secrets.map((x) => x.Name).sort()).toEqual(["API_KEY", "DB_PASSWORD"]);
-    expect(JSON.stringify(secrets)).toContain("secret:orders/db-AbCdEf:password::");
-  });
-
-  it("logs to its own log group with the configured retention", () => {
-    const task = onlyResource(s.json(STACK), "AWS::ECS::TaskDefinition");
-    const [container] = task.properties.ContainerDefinitions as {
-      LogConfiguration: { Options: Record<string, unknown> };
-    }[];
-    const groupRef = container?.LogConfiguration.Options["awslogs-group"] as { Ref: string };
-    expect(Object.keys(container?.LogConfiguration.Options ?? {}).sort()).toEqual([
-      "awslogs-group",
-      "awslogs-region",
-      "awslogs-stream-prefix",
-    ]);
-    expect(s.json(STACK).Resources[groupRef.Ref]).toMatchObject({
-      Type: "AWS::Logs::LogGroup",
-      Properties: { RetentionInDays: 30 },
-    });
-  });
-
-  it("gives the execution role exactly the secrets it needs, no more", () => {
-    const policies = Object.values(resourcesOfType(s.json(STACK), "AWS::IAM::Policy"));
-    const text = JSON.stringify(policies);
-    expect(text).toContain('"secretsmanager:GetSecretValue"');
-    expect(text).toContain("secret:orders/db-AbCdEf-??????");
-    expect(text).toContain('"ssm:GetParameters"');
-    expect(text).not.toContain('"secretsmanager:*"');
-  });
-
-  it("references the task definition BY FAMILY and depends on the task definition resource", () => {
-    const json = s.json(STACK);
-    const service = onlyResource(json, "AWS::ECS::Service");
-    const task = onlyResource(json, "AWS::ECS::TaskDefinition");
-    expect(service.properties.TaskDefinition).toBe("bluegreen-orders");
-    expect(service.dependsOn).toContain(task.logicalId);
-  });
-
-  it("runs the service in private subnets under the CODE_DEPLOY controller, registered in the blue group", () => {
-    const json = s.json(STACK);
-    const service = onlyResource(json, "AWS::ECS::Service");
-    expect(service.properties).toMatchObject({
+  it("runs the service in the shared cluster and the shared VPC's private subnets, under the CODE_DEPLOY controller", () => {
+    s.template(STACK).hasResourceProperties("AWS::ECS::Service", {
+      Cluster: shared("Cluster"),
       DeploymentController: { Type: "CODE_DEPLOY" },
-      LaunchType: "FARGATE",
+      TaskDefinition: "bluegreen-orders",
       DesiredCount: 2,
-      HealthCheckGracePeriodSeconds: 30,
-      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: "DISABLED" } },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: Match.objectLike({
+          Subnets: [shared("NetworkVpcprivateSubnet1"), shared("NetworkVpcprivateSubnet2")],
+        }),
+      },
     });
-    const subnets = JSON.stringify(
-      (service.properties.NetworkConfiguration as { AwsvpcConfiguration: { Subnets: unknown } }).AwsvpcConfiguration
-        .Subnets,
-    );
-    expect(subnets).toContain("privateSubnet");
-    expect(subnets).not.toContain("publicSubnet");
-    const [binding] = service.properties.LoadBalancers as { TargetGroupArn: { Ref: string } }[];
-    expect(binding).toMatchObject({ ContainerName: "orders", ContainerPort: 3000 });
-    expect(binding?.TargetGroupArn.Ref).toMatch(/Blue/);
   });
 
-  it("admits only the load balancer's security group on the container port", () => {
-    const json = s.json(STACK);
-    const ingress = Object.values(resourcesOfType(json, "AWS::EC2::SecurityGroupIngress")).map((r) => r.Properties);
-    expect(ingress).toHaveLength(1);
-    expect(ingress[0]).toMatchObject({ IpProtocol: "tcp", FromPort: 3000, ToPort: 3000 });
-    expect(JSON.stringify(ingress[0]?.SourceSecurityGroupId)).toContain("LoadBalancerSecurityGroup");
-    expect(JSON.stringify(ingress[0]?.GroupId)).toContain("FargateSecurityGroup");
+  it("puts the load balancer in the shared VPC's public subnets, logging to the shared logs bucket", () => {
+    s.template(STACK).hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", {
+      Subnets: [shared("NetworkVpcpublicSubnet1"), shared("NetworkVpcpublicSubnet2")],
+      LoadBalancerAttributes: Match.arrayWith([{ Key: "access_logs.s3.bucket", Value: shared("StorageLogsBucket") }]),
+    });
   });
 
-  it("puts an internet-facing ALB with access logs, dropped invalid headers and a 60 s idle timeout in front", () => {
-    const alb = onlyResource(s.json(STACK), "AWS::ElasticLoadBalancingV2::LoadBalancer");
-    expect(alb.properties.Scheme).toBe("internet-facing");
-    const attributes = Object.fromEntries(
-      (alb.properties.LoadBalancerAttributes as { Key: string; Value: unknown }[]).map((a) => [a.Key, a.Value]),
-    );
-    expect(attributes).toMatchObject({
-      "routing.http.drop_invalid_header_fields.enabled": "true",
-      "idle_timeout.timeout_seconds": "60",
-      "access_logs.s3.enabled": "true",
-      "access_logs.s3.prefix": "alb/orders",
-    });
-    expect(JSON.stringify(alb.properties.Subnets)).toContain("publicSubnet");
-  });
-
-  it("listens on 80 (forward to blue) and on the test port (forward to green), the test port for allowed CIDRs and the NAT only", () => {
-    const t = s.template(STACK);
-    const listeners = Object.values(resourcesOfType(s.json(STACK), "AWS::ElasticLoadBalancingV2::Listener"));
-    expect(listeners.map((l) => l.Properties?.Port).sort()).toEqual([80, 9000]);
-    t.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", {
-      Port: 80,
-      Protocol: "HTTP",
-      DefaultActions: [{ Type: "forward", TargetGroupArn: { Ref: Match.stringLikeRegexp("Blue") } }],
-    });
-    t.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", {
-      Port: 9000,
-      Protocol: "HTTP",
-      DefaultActions: [{ Type: "forward", TargetGroupArn: { Ref: Match.stringLikeRegexp("Green") } }],
-    });
+  it("admits on the configured test port the configured CIDRs and the shared VPC's NAT address, nothing else", () => {
     const albGroup = Object.entries(resourcesOfType(s.json(STACK), "AWS::EC2::SecurityGroup")).find(([id]) =>
       id.startsWith("LoadBalancerSecurityGroup"),
     )?.[1].Properties as { SecurityGroupIngress: { FromPort: number; CidrIp: unknown }[] };
@@ -161,119 +54,61 @@ describe("a service stack with the default manifest settings", () => {
       '"203.0.113.0/24"',
       expect.stringMatching(/EIP.*PublicIp.*\/32/),
     ]);
-    expect(albGroup.SecurityGroupIngress.filter((rule) => rule.FromPort === 80)).toEqual([
-      expect.objectContaining({ CidrIp: "0.0.0.0/0" }),
-    ]);
+    s.template(STACK).hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", { Port: 9000 });
   });
 
-  it("has blue and green ip target groups with tuned health checks and a short deregistration delay", () => {
-    const groups = Object.values(resourcesOfType(s.json(STACK), "AWS::ElasticLoadBalancingV2::TargetGroup"));
-    expect(groups).toHaveLength(2);
-    for (const group of groups) {
-      expect(group.Properties).toMatchObject({
-        TargetType: "ip",
-        Port: 3000,
-        Protocol: "HTTP",
-        HealthCheckPath: "/health",
-        HealthCheckIntervalSeconds: 5,
-        HealthCheckTimeoutSeconds: 4,
-        HealthyThresholdCount: 2,
-        UnhealthyThresholdCount: 2,
-        Matcher: { HttpCode: "200" },
-        TargetGroupAttributes: expect.arrayContaining([{ Key: "deregistration_delay.timeout_seconds", Value: "10" }]),
-      });
-    }
-  });
-
-  it("wires CodeDeploy blue/green with the manifest's canary, termination wait, rollback and four alarms", () => {
-    const json = s.json(STACK);
-    const group = onlyResource(json, "AWS::CodeDeploy::DeploymentGroup");
-    expect(group.properties).toMatchObject({
-      DeploymentGroupName: "bluegreen-orders",
-      DeploymentConfigName: "CodeDeployDefault.ECSCanary10Percent5Minutes",
-      DeploymentStyle: { DeploymentOption: "WITH_TRAFFIC_CONTROL", DeploymentType: "BLUE_GREEN" },
-      BlueGreenDeploymentConfiguration: {
-        TerminateBlueInstancesOnDeploymentSuccess: { Action: "TERMINATE", TerminationWaitTimeInMinutes: 5 },
-      },
-      AutoRollbackConfiguration: { Enabled: true },
-      AlarmConfiguration: { Enabled: true },
+  it("serves the manifest's port and health path from both target groups", () => {
+    s.template(STACK).resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 2);
+    s.template(STACK).allResourcesProperties("AWS::ElasticLoadBalancingV2::TargetGroup", {
+      Port: 3000,
+      HealthCheckPath: "/health",
     });
-    const events = (group.properties.AutoRollbackConfiguration as { Events: string[] }).Events;
-    expect([...events].sort()).toEqual([
-      "DEPLOYMENT_FAILURE",
-      "DEPLOYMENT_STOP_ON_ALARM",
-      "DEPLOYMENT_STOP_ON_REQUEST",
-    ]);
-    const alarms = (group.properties.AlarmConfiguration as { Alarms: unknown[] }).Alarms;
-    expect(alarms).toHaveLength(4);
-    const info = JSON.stringify(group.properties.LoadBalancerInfo);
-    expect(info).toMatch(/LoadBalancerBlue/);
-    expect(info).toMatch(/LoadBalancerGreen/);
-    expect(info).toMatch(/LoadBalancerProduction/);
-    expect(info).toMatch(/LoadBalancerTest/);
   });
 
-  it("alarms on target 5xx, unhealthy hosts in EITHER target group, and p95 response time", () => {
-    const alarms = Object.values(resourcesOfType(s.json(STACK), "AWS::CloudWatch::Alarm")).map((a) => a.Properties);
-    const byMetric = (name: string) => alarms.filter((a) => a?.MetricName === name);
-    expect(byMetric("HTTPCode_Target_5XX_Count")).toEqual([
-      expect.objectContaining({ Statistic: "Sum", Threshold: 5, TreatMissingData: "notBreaching" }),
-    ]);
-    const unhealthy = byMetric("UnHealthyHostCount");
-    expect(unhealthy).toHaveLength(2);
-    const groups = unhealthy.map((a) => JSON.stringify(a?.Dimensions));
-    expect(groups.some((d) => d.includes("LoadBalancerBlue"))).toBe(true);
-    expect(groups.some((d) => d.includes("LoadBalancerGreen"))).toBe(true);
-    expect(byMetric("TargetResponseTime")).toEqual([
-      expect.objectContaining({ ExtendedStatistic: "p95", Threshold: 2 }),
-    ]);
-  });
-
-  it("scales between the manifest's min and max on CPU and on requests per target summed over both groups", () => {
-    const json = s.json(STACK);
-    expect(onlyResource(json, "AWS::ApplicationAutoScaling::ScalableTarget").properties).toMatchObject({
-      MinCapacity: 2,
-      MaxCapacity: 6,
-      ScalableDimension: "ecs:service:DesiredCount",
-      ServiceNamespace: "ecs",
-    });
-    const policies = Object.values(resourcesOfType(json, "AWS::ApplicationAutoScaling::ScalingPolicy")).map(
-      (p) => p.Properties?.TargetTrackingScalingPolicyConfiguration as Record<string, unknown>,
-    );
-    expect(policies).toContainEqual(
-      expect.objectContaining({
+  it("scales on the manifest's defaults: 2 to 6 tasks, 60 % CPU, 500 requests per task", () => {
+    const t = s.template(STACK);
+    t.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget", { MinCapacity: 2, MaxCapacity: 6 });
+    t.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
         PredefinedMetricSpecification: { PredefinedMetricType: "ECSServiceAverageCPUUtilization" },
         TargetValue: 60,
       }),
-    );
-    const requests = policies.find((p) => p.CustomizedMetricSpecification) as {
-      TargetValue: number;
-      CustomizedMetricSpecification: { Metrics: { Id: string; Expression?: string; MetricStat?: unknown }[] };
-    };
-    expect(requests.TargetValue).toBe(500);
-    const metrics = requests.CustomizedMetricSpecification.Metrics;
-    expect(metrics.find((m) => m.Expression)?.Expression).toBe("FILL(blue, 0) + FILL(green, 0)");
-    const stats = JSON.stringify(metrics.filter((m) => m.MetricStat));
-    expect(stats).toContain("RequestCountPerTarget");
-    expect(stats).toMatch(/LoadBalancerBlue.*LoadBalancerGreen/);
+    });
+    t.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", {
+      PolicyName: "orders-requests-per-target",
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({ TargetValue: 500 }),
+    });
   });
 
-  it("keeps images in an immutable, scanned, encrypted ECR repository with a keep-last-N rule", () => {
+  it("deploys with the manifest's default canary and termination wait, stopped by the stack's four alarms", () => {
+    const json = s.json(STACK);
+    const alarms = Object.keys(resourcesOfType(json, "AWS::CloudWatch::Alarm"));
+    expect(alarms).toHaveLength(4);
+    const named = new Capture();
+    s.template(STACK).hasResourceProperties("AWS::CodeDeploy::DeploymentGroup", {
+      DeploymentGroupName: "bluegreen-orders",
+      DeploymentConfigName: "CodeDeployDefault.ECSCanary10Percent5Minutes",
+      BlueGreenDeploymentConfiguration: {
+        TerminateBlueInstancesOnDeploymentSuccess: { Action: "TERMINATE", TerminationWaitTimeInMinutes: 5 },
+      },
+      AlarmConfiguration: { Enabled: true, Alarms: named },
+    });
+    expect((named.asArray() as { Name: { Ref: string } }[]).map((alarm) => alarm.Name.Ref).sort()).toEqual(
+      alarms.sort(),
+    );
+  });
+
+  it("alarms at the config's default thresholds: 5 target 5xx a minute, 2 s p95", () => {
+    const t = s.template(STACK);
+    t.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "HTTPCode_Target_5XX_Count", Threshold: 5 });
+    t.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "TargetResponseTime", Threshold: 2 });
+  });
+
+  it("keeps the config's default 20 images in the image repository", () => {
     const repo = Object.entries(resourcesOfType(s.json(STACK), "AWS::ECR::Repository")).find(([id]) =>
       id.startsWith("ImageRepository"),
-    )?.[1] as unknown;
-    expect(repo).toMatchObject({
-      Properties: {
-        ImageScanningConfiguration: { ScanOnPush: true },
-        ImageTagMutability: "IMMUTABLE",
-        EncryptionConfiguration: { EncryptionType: "AES256" },
-      },
-      DeletionPolicy: "Retain",
-    });
-    const policy = JSON.parse(
-      (repo as { Properties: { LifecyclePolicy: { LifecyclePolicyText: string } } }).Properties.LifecyclePolicy
-        .LifecyclePolicyText,
-    );
+    )?.[1].Properties as { LifecyclePolicy: { LifecyclePolicyText: string } };
+    const policy = JSON.parse(repo.LifecyclePolicy.LifecyclePolicyText);
     expect(policy.rules[0].selection).toMatchObject({ countType: "imageCountMoreThan", countNumber: 20 });
   });
 
@@ -335,18 +170,11 @@ describe("a service stack with the default manifest settings", () => {
   });
 });
 
-describe("deployment strategies and HTTPS", () => {
+describe("a service without a test-traffic hook, with HTTPS and e-mail notifications", () => {
   let s: Scenario;
   beforeAll(() => {
     s = synthesize({
-      manifests: [
-        manifest("all", 3001, { deployment: { strategy: "all-at-once", testTrafficHook: false } }),
-        manifest("canary", 3002, { deployment: { strategy: "canary", percent: 20, intervalMinutes: 7 } }),
-        manifest("linear", 3003, { deployment: { strategy: "linear", percent: 10, intervalMinutes: 1 } }),
-        manifest("linear-custom", 3004, {
-          deployment: { strategy: "linear", percent: 25, intervalMinutes: 2, terminationWaitMinutes: 0 },
-        }),
-      ],
+      manifests: [manifest("all", 3001, { deployment: { strategy: "all-at-once", testTrafficHook: false } })],
       config: {
         certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
         notificationEmail: "ops@example.com",
@@ -354,65 +182,29 @@ describe("deployment strategies and HTTPS", () => {
     });
   });
 
-  it("maps all-at-once to ECSAllAtOnce and leaves out the hook when disabled", () => {
+  it("has no hook function and no HookFunctionName output", () => {
     const json = s.json("bluegreen-all");
-    expect(onlyResource(json, "AWS::CodeDeploy::DeploymentGroup").properties.DeploymentConfigName).toBe(
-      "CodeDeployDefault.ECSAllAtOnce",
-    );
     expect(Object.keys(resourcesOfType(json, "AWS::Lambda::Function"))).toHaveLength(0);
     expect(json.Outputs?.HookFunctionName).toBeUndefined();
+    expect(s.infra.services[0]?.targets.hookFunction).toBeUndefined();
   });
 
-  it("creates a custom time-based canary when no predefined config matches", () => {
-    const json = s.json("bluegreen-canary");
-    expect(onlyResource(json, "AWS::CodeDeploy::DeploymentConfig").properties).toMatchObject({
-      ComputePlatform: "ECS",
-      TrafficRoutingConfig: {
-        Type: "TimeBasedCanary",
-        TimeBasedCanary: { CanaryPercentage: 20, CanaryInterval: 7 },
-      },
-    });
-  });
-
-  it("uses the predefined linear config when it matches, a custom one otherwise", () => {
-    expect(
-      onlyResource(s.json("bluegreen-linear"), "AWS::CodeDeploy::DeploymentGroup").properties.DeploymentConfigName,
-    ).toBe("CodeDeployDefault.ECSLinear10PercentEvery1Minutes");
-    const custom = s.json("bluegreen-linear-custom");
-    expect(onlyResource(custom, "AWS::CodeDeploy::DeploymentConfig").properties).toMatchObject({
-      TrafficRoutingConfig: { Type: "TimeBasedLinear", TimeBasedLinear: { LinearPercentage: 25, LinearInterval: 2 } },
-    });
-    expect(onlyResource(custom, "AWS::CodeDeploy::DeploymentGroup").properties).toMatchObject({
-      BlueGreenDeploymentConfiguration: {
-        TerminateBlueInstancesOnDeploymentSuccess: { TerminationWaitTimeInMinutes: 0 },
-      },
-    });
-  });
-
-  it("serves HTTPS on 443 with the certificate and redirects HTTP, keeping the test listener on plain HTTP", () => {
-    const t = s.template("bluegreen-canary");
-    t.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", {
+  it("serves production over HTTPS with the configured certificate, and outputs an https URL", () => {
+    s.template("bluegreen-all").hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", {
       Port: 443,
-      Protocol: "HTTPS",
       Certificates: [{ CertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" }],
-      DefaultActions: [{ Type: "forward", TargetGroupArn: { Ref: Match.stringLikeRegexp("Blue") } }],
     });
-    t.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", {
-      Port: 80,
-      DefaultActions: [
-        { Type: "redirect", RedirectConfig: { Protocol: "HTTPS", Port: "443", StatusCode: "HTTP_301" } },
-      ],
-    });
-    t.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", { Port: 9000, Protocol: "HTTP" });
-    expect(JSON.stringify(s.json("bluegreen-canary").Outputs?.ServiceUrl?.Value)).toContain("https://");
+    expect(JSON.stringify(s.json("bluegreen-all").Outputs?.ServiceUrl?.Value)).toContain("https://");
   });
 
-  it("sends alarm notifications to the e-mail topic when one is configured", () => {
+  it("sends its alarms to the shared stack's e-mail topic", () => {
     s.template("bluegreen-shared").hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "email",
       Endpoint: "ops@example.com",
     });
-    const alarms = Object.values(resourcesOfType(s.json("bluegreen-canary"), "AWS::CloudWatch::Alarm"));
-    for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toHaveLength(1);
+    s.template("bluegreen-all").resourceCountIs("AWS::CloudWatch::Alarm", 4);
+    s.template("bluegreen-all").allResourcesProperties("AWS::CloudWatch::Alarm", {
+      AlarmActions: [shared("AlarmTopic")],
+    });
   });
 });

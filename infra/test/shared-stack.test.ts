@@ -1,9 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeRepo, manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
 
+// The shared stack as a whole: what it passes from the config to its constructs, and what it creates itself. Each
+// construct's own behaviour is tested on a bare Stack in constructs/.
 describe("the shared stack", () => {
   let s: Scenario;
   beforeAll(() => {
@@ -13,19 +16,12 @@ describe("the shared stack", () => {
     });
   });
 
-  it("creates a VPC over two AZs with public and private subnets and one NAT gateway", () => {
+  it("builds the VPC from the config's network (default: two AZs, one NAT gateway), flow logs kept as configured", () => {
     const json = s.json("bluegreen-shared");
     expect(onlyResource(json, "AWS::EC2::VPC").properties.CidrBlock).toBe("10.0.0.0/16");
-    const subnets = Object.values(resourcesOfType(json, "AWS::EC2::Subnet")).map((x) => x.Properties);
-    expect(subnets.filter((x) => x?.MapPublicIpOnLaunch === true)).toHaveLength(2);
-    expect(subnets.filter((x) => x?.MapPublicIpOnLaunch === false)).toHaveLength(2);
+    expect(Object.keys(resourcesOfType(json, "AWS::EC2::Subnet"))).toHaveLength(4);
     expect(Object.keys(resourcesOfType(json, "AWS::EC2::NatGateway"))).toHaveLength(1);
-  });
-
-  it("logs the VPC's flows to a log group with the configured retention", () => {
-    const json = s.json("bluegreen-shared");
     const flowLog = onlyResource(json, "AWS::EC2::FlowLog").properties;
-    expect(flowLog).toMatchObject({ ResourceType: "VPC", LogDestinationType: "cloud-watch-logs" });
     const group = json.Resources[(flowLog.LogGroupName as { Ref: string }).Ref];
     expect(group?.Properties?.RetentionInDays).toBe(60);
   });

@@ -1,0 +1,23 @@
+// Test support: what every bucket of the app must look like, and a bucket's policy statements.
+import type { Stack } from "aws-cdk-lib";
+import type { Template } from "aws-cdk-lib/assertions";
+import { expect } from "vitest";
+
+export const PRIVATE = {
+  BlockPublicAcls: true,
+  BlockPublicPolicy: true,
+  IgnorePublicAcls: true,
+  RestrictPublicBuckets: true,
+};
+export const SSE_S3 = {
+  ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+};
+
+/** The statements of a bucket's one policy. */
+export function bucketPolicy(stack: Stack, template: Template, bucket: { bucketName: string }) {
+  const policies = Object.values(
+    template.findResources("AWS::S3::BucketPolicy", { Properties: { Bucket: stack.resolve(bucket.bucketName) } }),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+}
