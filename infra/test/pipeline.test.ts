@@ -10,7 +10,6 @@ import {
   serviceNames,
 } from "@repo/service-contract";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILD_CACHE_TAG } from "../lib/constructs/build-cache-repository.ts";
 import { VPC_ENI_ACTIONS } from "../lib/constructs/test-traffic-hook.ts";
 import { bundleLambda } from "../lib/lambda-bundle.ts";
 import { DUMMY_AWS_ENV, json, startEndpoint } from "./support/aws-endpoint.ts";

@@ -271,7 +271,8 @@ describe("offline synthesis", () => {
   });
 
   it("refuses an existing VPC without a real account/region, naming the config field", () => {
-    expect(() => synthesize({ manifests: [], config: { network: { vpcId: "vpc-0123456789abcdef0" } } })).toThrow(
+    const network = { vpcId: "vpc-0123456789abcdef0", egressCidrs: ["203.0.113.10/32"] };
+    expect(() => synthesize({ manifests: [], config: { network } })).toThrow(
       /test\/deployment\.config\.json: network\.vpcId: .*needs a real account and region/,
     );
   });
@@ -302,5 +303,45 @@ describe("twenty services", () => {
     expect(s.infra.services.map((stack) => stack.stackName)).toEqual(manifests.map((m) => `bluegreen-${m.name}`));
     expect(new Set(s.infra.services.map((stack) => stack.targets.taskFamily)).size).toBe(20);
     for (const stack of s.infra.services) expect(nagFindings(stack)).toEqual([]);
+  });
+});
+
+describe("break glass: shipping a fix through a failing service (service.json deployment.breakGlass)", () => {
+  let normal: TemplateJson;
+  let broken: TemplateJson;
+  beforeAll(() => {
+    normal = synthesize({ manifests: [manifest("orders", 3000)] }).json("bluegreen-orders");
+    broken = synthesize({ manifests: [manifest("orders", 3000, { deployment: { breakGlass: true } })] }).json(
+      "bluegreen-orders",
+    );
+  });
+  const group = (template: TemplateJson) =>
+    Object.values(resourcesOfType(template, "AWS::CodeDeploy::DeploymentGroup"))[0]?.Properties as {
+      AlarmConfiguration: { Enabled: boolean; Alarms: unknown[] };
+      AutoRollbackConfiguration: { Events: string[] };
+    };
+
+  it("normally stops and rolls back a deployment on any of its alarms", () => {
+    expect(group(normal).AlarmConfiguration).toMatchObject({ Enabled: true });
+    expect(group(normal).AutoRollbackConfiguration.Events).toContain("DEPLOYMENT_STOP_ON_ALARM");
+  });
+
+  it("with breakGlass keeps the alarms (and their notifications) but lets no alarm stop the deployment", () => {
+    expect(group(broken).AlarmConfiguration.Enabled).toBe(false);
+    expect(group(broken).AlarmConfiguration.Alarms).toEqual(group(normal).AlarmConfiguration.Alarms);
+    expect(group(broken).AutoRollbackConfiguration.Events).not.toContain("DEPLOYMENT_STOP_ON_ALARM");
+    expect(group(broken).AutoRollbackConfiguration.Events).toEqual(
+      expect.arrayContaining(["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_REQUEST"]),
+    );
+    expect(resourcesOfType(broken, "AWS::CloudWatch::Alarm")).toEqual(
+      resourcesOfType(normal, "AWS::CloudWatch::Alarm"),
+    );
+  });
+
+  it("changes nothing but the deployment group: `cdk deploy` of the stack is safe mid-incident", () => {
+    const changedIds = Object.keys(normal.Resources).filter(
+      (id) => JSON.stringify(normal.Resources[id]) !== JSON.stringify(broken.Resources[id]),
+    );
+    expect(changedIds.map((id) => normal.Resources[id]?.Type)).toEqual(["AWS::CodeDeploy::DeploymentGroup"]);
   });
 });

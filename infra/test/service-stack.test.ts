@@ -80,10 +80,10 @@ describe("a service stack with the default manifest settings", () => {
     });
   });
 
-  it("deploys with the manifest's default canary and termination wait, stopped by the stack's four alarms", () => {
+  it("deploys with the manifest's default canary and termination wait, stopped by the stack's six alarms", () => {
     const json = s.json(STACK);
     const alarms = Object.keys(resourcesOfType(json, "AWS::CloudWatch::Alarm"));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(6);
     const named = new Capture();
     s.template(STACK).hasResourceProperties("AWS::CodeDeploy::DeploymentGroup", {
       DeploymentGroupName: "bluegreen-orders",
@@ -98,10 +98,25 @@ describe("a service stack with the default manifest settings", () => {
     );
   });
 
-  it("alarms at the config's default thresholds: 5 target 5xx a minute, 2 s p95", () => {
+  it("alarms at the config's default thresholds: 5 % 5xx once a group serves 20 requests a minute, 2 s p95", () => {
     const t = s.template(STACK);
-    t.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "HTTPCode_Target_5XX_Count", Threshold: 5 });
-    t.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "TargetResponseTime", Threshold: 2 });
+    t.resourcePropertiesCountIs(
+      "AWS::CloudWatch::Alarm",
+      {
+        Threshold: 5,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: "IF(requests >= 20, 100 * FILL(errors, 0) / requests, 0)" }),
+        ]),
+      },
+      2,
+    );
+    t.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", { MetricName: "TargetResponseTime", Threshold: 2 }, 2);
+  });
+
+  it("lets the load balancer drain a task for the service's whole shutdown grace (stop timeout - 5 s)", () => {
+    s.template(STACK).allResourcesProperties("AWS::ElasticLoadBalancingV2::TargetGroup", {
+      TargetGroupAttributes: Match.arrayWith([{ Key: "deregistration_delay.timeout_seconds", Value: "25" }]),
+    });
   });
 
   it("keeps the config's default 20 images in the image repository", () => {
@@ -202,7 +217,7 @@ describe("a service without a test-traffic hook, with HTTPS and e-mail notificat
       Protocol: "email",
       Endpoint: "ops@example.com",
     });
-    s.template("bluegreen-all").resourceCountIs("AWS::CloudWatch::Alarm", 4);
+    s.template("bluegreen-all").resourceCountIs("AWS::CloudWatch::Alarm", 6);
     s.template("bluegreen-all").allResourcesProperties("AWS::CloudWatch::Alarm", {
       AlarmActions: [shared("AlarmTopic")],
     });

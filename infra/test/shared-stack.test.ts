@@ -1,7 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeRepo, manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
 

@@ -79,7 +79,10 @@ export class CodeDeployBlueGreen extends Construct {
         terminationWaitTime: Duration.minutes(deployment.terminationWaitMinutes),
       },
       alarms: [...props.alarms],
-      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+      // Break glass (service.json): the alarms stay, but no longer stop a deployment, so a fix can ship through a
+      // service that is failing already.
+      ignoreAlarmConfiguration: deployment.breakGlass,
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: !deployment.breakGlass },
     });
 
     if (deployment.testTrafficHook) {

@@ -4,66 +4,74 @@ import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import { Construct } from "constructs";
-import type { ServiceLoadBalancer } from "./service-load-balancer.ts";
 
 export interface DeploymentAlarmsProps {
-  loadBalancer: ServiceLoadBalancer;
-  target5xxPerMinute: number;
+  /** The two target groups: each task set is judged on the traffic of its own group. */
+  targetGroups: { name: string; group: elbv2.ApplicationTargetGroup }[];
+  /** Share of a group's responses that are 5xx (two minutes running) that fails a deployment. */
+  target5xxPercent: number;
+  /** Below this many requests a minute a group's 5xx share does not count (a handful of test requests). */
+  minimumRequestsPerMinute: number;
   p95ResponseTimeSeconds: number;
   /** Notified on alarm and on recovery, when configured. */
   topic?: sns.ITopic;
 }
 
 /**
- * The alarms that stop and roll back a deployment: target 5xx, unhealthy hosts in either target group (the old
- * one or the new one), and p95 response time. Missing data (an empty target group) is not a breach.
+ * The alarms that stop and roll back a deployment, per target group: the share of 5xx responses, unhealthy targets,
+ * and p95 response time. Judged per group, not over the whole load balancer, so errors or load on the old task set
+ * do not roll back a good new one, and the new one's errors are not diluted by the old one's traffic during a canary.
+ * Missing data (an empty group) is not a breach.
  */
 export class DeploymentAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: DeploymentAlarmsProps) {
     super(scope, id);
-    const { loadBalancer, blueTargetGroup, greenTargetGroup } = props.loadBalancer;
     const period = Duration.minutes(1);
-
-    const target5xx = loadBalancer.metrics
-      .httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: cloudwatch.Stats.SUM })
-      .createAlarm(this, "Target5xx", {
-        alarmDescription: `Targets answered ${props.target5xxPerMinute}+ 5xx responses a minute, two minutes running`,
-        threshold: props.target5xxPerMinute,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    this.alarms = props.targetGroups.flatMap(({ name, group }) => {
+      const requests = group.metrics.requestCount({ period, statistic: cloudwatch.Stats.SUM });
+      const errors = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+        period,
+        statistic: cloudwatch.Stats.SUM,
       });
-
-    const unhealthy = (name: string, group: elbv2.ApplicationTargetGroup) =>
-      group.metrics.unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM }).createAlarm(this, name, {
-        alarmDescription: `A target in the ${name.replace("Unhealthy", "").toLowerCase()} target group is unhealthy`,
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      const errorShare = new cloudwatch.MathExpression({
+        expression: `IF(requests >= ${props.minimumRequestsPerMinute}, 100 * FILL(errors, 0) / requests, 0)`,
+        usingMetrics: { requests, errors },
+        period,
+        label: `${name} target group: 5xx share of responses (%)`,
       });
-
-    const latency = loadBalancer.metrics
-      .targetResponseTime({ period, statistic: cloudwatch.Stats.percentile(95) })
-      .createAlarm(this, "P95ResponseTime", {
-        alarmDescription: `p95 target response time above ${props.p95ResponseTimeSeconds} s, three minutes running`,
-        threshold: props.p95ResponseTimeSeconds,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-
-    this.alarms = [
-      target5xx,
-      unhealthy("UnhealthyBlue", blueTargetGroup),
-      unhealthy("UnhealthyGreen", greenTargetGroup),
-      latency,
-    ];
+      return [
+        errorShare.createAlarm(this, `${name}5xxShare`, {
+          alarmDescription: `${props.target5xxPercent}%+ of the ${name.toLowerCase()} target group's responses were 5xx, two minutes running`,
+          threshold: props.target5xxPercent,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+        group.metrics
+          .unhealthyHostCount({ period, statistic: cloudwatch.Stats.MAXIMUM })
+          .createAlarm(this, `${name}Unhealthy`, {
+            alarmDescription: `A target in the ${name.toLowerCase()} target group is unhealthy`,
+            threshold: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+        group.metrics
+          .targetResponseTime({ period, statistic: cloudwatch.Stats.percentile(95) })
+          .createAlarm(this, `${name}P95ResponseTime`, {
+            alarmDescription: `p95 response time of the ${name.toLowerCase()} target group above ${props.p95ResponseTimeSeconds} s, three minutes running`,
+            threshold: props.p95ResponseTimeSeconds,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      ];
+    });
     if (props.topic) {
       const action = new actions.SnsAction(props.topic);
       for (const alarm of this.alarms) {

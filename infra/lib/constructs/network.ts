@@ -1,4 +1,9 @@
-import { DeploymentConfigError, type DeploymentEnvironment, type NetworkConfig } from "@repo/service-contract";
+import {
+  DeploymentConfigError,
+  type DeploymentEnvironment,
+  NEW_VPC_SUBNET_MASKS,
+  type NetworkConfig,
+} from "@repo/service-contract";
 import { Fn, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -45,8 +50,8 @@ export class Network extends Construct {
       availabilityZones: Array.from({ length: network.maxAzs }, (_, index) => Fn.select(index, Fn.getAzs())),
       natGateways: network.natGateways,
       subnetConfiguration: [
-        { name: "public", subnetType: ec2.SubnetType.PUBLIC, cidrMask: 22 },
-        { name: "private", subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: "public", subnetType: ec2.SubnetType.PUBLIC, cidrMask: NEW_VPC_SUBNET_MASKS.public },
+        { name: "private", subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: NEW_VPC_SUBNET_MASKS.private },
       ],
       restrictDefaultSecurityGroup: true,
     });

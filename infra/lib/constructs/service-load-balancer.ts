@@ -1,3 +1,4 @@
+import { LOAD_BALANCER_IDLE_TIMEOUT_SECONDS } from "@repo/service-contract";
 import { Duration } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
@@ -14,18 +15,16 @@ export const HEALTH_CHECK = {
   unhealthyThresholdCount: 2,
 } as const;
 
-/**
- * How long the load balancer keeps sending in-flight requests to a deregistered target before ECS stops it.
- * The service stops reporting ready and finishes its in-flight requests well within this (its requests are short);
- * the default 300 s would make every blue/green switch wait five minutes per task set.
- */
-export const DEREGISTRATION_DELAY = Duration.seconds(10);
-
 export interface ServiceLoadBalancerProps {
   vpc: ec2.IVpc;
   serviceName: string;
   containerPort: number;
   healthCheckPath: string;
+  /**
+   * How long the load balancer lets a deregistered target finish its in-flight requests before ECS stops the task:
+   * the service's shutdown grace, so a request the service would finish is never cut by the load balancer first.
+   */
+  deregistrationDelay: Duration;
   /** HTTPS on 443 (and a redirect from 80) when set; plain HTTP on 80 otherwise. */
   certificateArn?: string;
   testListenerPort: number;
@@ -78,7 +77,7 @@ export class ServiceLoadBalancer extends Construct {
       internetFacing: true,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       securityGroup: this.securityGroup,
-      idleTimeout: Duration.seconds(60),
+      idleTimeout: Duration.seconds(LOAD_BALANCER_IDLE_TIMEOUT_SECONDS),
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer.setAttribute("access_logs.s3.enabled", "true");
@@ -128,7 +127,7 @@ export class ServiceLoadBalancer extends Construct {
       port: props.containerPort,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
-      deregistrationDelay: DEREGISTRATION_DELAY,
+      deregistrationDelay: props.deregistrationDelay,
       healthCheck: {
         path: props.healthCheckPath,
         healthyHttpCodes: "200",

@@ -3,8 +3,9 @@ import {
   type DeploymentConfig,
   type DiscoveredService,
   serviceNames,
+  shutdownGraceMs,
 } from "@repo/service-contract";
-import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type * as codebuild from "aws-cdk-lib/aws-codebuild";
 import * as codecommit from "aws-cdk-lib/aws-codecommit";
 import type * as codedeploy from "aws-cdk-lib/aws-codedeploy";
@@ -118,6 +119,8 @@ export class ServiceStack extends Stack {
       serviceName: manifest.name,
       containerPort: manifest.port,
       healthCheckPath: manifest.healthCheckPath,
+      // In-flight requests may run for the whole shutdown grace: the load balancer keeps them that long.
+      deregistrationDelay: Duration.millis(shutdownGraceMs(manifest.stopTimeoutSeconds)),
       certificateArn: config.certificateArn,
       testListenerPort: config.testListenerPort,
       testListenerAllowedCidrs: [...config.testListenerAllowedCidrs, ...shared.egressCidrs],
@@ -134,8 +137,12 @@ export class ServiceStack extends Stack {
     });
 
     const alarms = new DeploymentAlarms(this, "Alarms", {
-      loadBalancer,
-      target5xxPerMinute: config.alarms.target5xxPerMinute,
+      targetGroups: [
+        { name: "Blue", group: loadBalancer.blueTargetGroup },
+        { name: "Green", group: loadBalancer.greenTargetGroup },
+      ],
+      target5xxPercent: config.alarms.target5xxPercent,
+      minimumRequestsPerMinute: config.alarms.minimumRequestsPerMinute,
       p95ResponseTimeSeconds: config.alarms.p95ResponseTimeSeconds,
       topic: shared.alarmTopic,
     });

@@ -17,8 +17,12 @@ function alarms(topic: boolean): {
   const stack = bareStack();
   const lb = serviceLoadBalancer(stack);
   const construct = new DeploymentAlarms(stack, "Alarms", {
-    loadBalancer: lb,
-    target5xxPerMinute: 7,
+    targetGroups: [
+      { name: "Blue", group: lb.blueTargetGroup },
+      { name: "Green", group: lb.greenTargetGroup },
+    ],
+    target5xxPercent: 7,
+    minimumRequestsPerMinute: 30,
     p95ResponseTimeSeconds: 1.5,
     ...(topic ? { topic: sns.Topic.fromTopicArn(stack, "Topic", TOPIC) } : {}),
   });
@@ -33,68 +37,96 @@ describe("DeploymentAlarms", () => {
   beforeAll(() => {
     ({ stack, lb, alarms: construct, template } = alarms(false));
   });
+  const groups = () => [lb.blueTargetGroup, lb.greenTargetGroup];
+  const dimensionsOf = (group: ServiceLoadBalancer["blueTargetGroup"]) =>
+    Match.arrayWith([{ Name: "TargetGroup", Value: stack.resolve(group.targetGroupFullName) }]);
 
-  it("exposes its four alarms, the ones the deployment strategy stops and rolls back on", () => {
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
-    expect(construct.alarms).toHaveLength(4);
+  it("exposes three alarms per target group, the ones the deployment strategy stops and rolls back on", () => {
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+    expect(construct.alarms).toHaveLength(6);
   });
 
-  it("alarms on the targets' 5xx count at the threshold per minute, two minutes running", () => {
-    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
-      Namespace: "AWS/ApplicationELB",
-      MetricName: "HTTPCode_Target_5XX_Count",
-      Dimensions: [{ Name: "LoadBalancer", Value: stack.resolve(lb.loadBalancer.loadBalancerFullName) }],
-      Statistic: "Sum",
-      Period: 60,
-      Threshold: 7,
-      ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      EvaluationPeriods: 2,
-      DatapointsToAlarm: 2,
+  it("judges each target group on its own 5xx share, once it serves enough requests, two minutes running", () => {
+    for (const group of groups()) {
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Threshold: 7,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+        Metrics: Match.arrayWith([
+          Match.objectLike({ Expression: "IF(requests >= 30, 100 * FILL(errors, 0) / requests, 0)" }),
+          Match.objectLike({
+            Id: "requests",
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: "RequestCount", Dimensions: dimensionsOf(group) }),
+            }),
+          }),
+          Match.objectLike({
+            Id: "errors",
+            MetricStat: Match.objectLike({
+              Metric: Match.objectLike({ MetricName: "HTTPCode_Target_5XX_Count", Dimensions: dimensionsOf(group) }),
+              Stat: "Sum",
+            }),
+          }),
+        ]),
+      });
+    }
+  });
+
+  it("never counts the whole load balancer: every metric of every alarm names a target group", () => {
+    const dimensions = Object.values(template.findResources("AWS::CloudWatch::Alarm")).flatMap((alarm) => {
+      const properties = alarm.Properties as {
+        Dimensions?: { Name: string }[];
+        Metrics?: { MetricStat?: { Metric: { Dimensions: { Name: string }[] } } }[];
+      };
+      const fromMetrics = (properties.Metrics ?? []).flatMap((m) =>
+        m.MetricStat ? [m.MetricStat.Metric.Dimensions] : [],
+      );
+      return properties.Dimensions ? [properties.Dimensions, ...fromMetrics] : fromMetrics;
     });
+    expect(dimensions).toHaveLength(8);
+    for (const set of dimensions) expect(set.map((d) => d.Name)).toContain("TargetGroup");
   });
 
-  it("alarms on an unhealthy host in EITHER target group (the old task set or the new one)", () => {
-    for (const group of [lb.blueTargetGroup, lb.greenTargetGroup]) {
+  it("alarms on an unhealthy host in either target group", () => {
+    for (const group of groups()) {
       template.hasResourceProperties("AWS::CloudWatch::Alarm", {
         MetricName: "UnHealthyHostCount",
-        Dimensions: Match.arrayWith([{ Name: "TargetGroup", Value: stack.resolve(group.targetGroupFullName) }]),
+        Dimensions: dimensionsOf(group),
         Statistic: "Maximum",
-        Period: 60,
         Threshold: 1,
-        ComparisonOperator: "GreaterThanOrEqualToThreshold",
         EvaluationPeriods: 2,
         DatapointsToAlarm: 2,
       });
     }
-    template.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", { MetricName: "UnHealthyHostCount" }, 2);
   });
 
-  it("alarms on p95 target response time above the threshold, three minutes running", () => {
-    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
-      MetricName: "TargetResponseTime",
-      Dimensions: [{ Name: "LoadBalancer", Value: stack.resolve(lb.loadBalancer.loadBalancerFullName) }],
-      ExtendedStatistic: "p95",
-      Statistic: Match.absent(),
-      Threshold: 1.5,
-      ComparisonOperator: "GreaterThanThreshold",
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-    });
+  it("alarms on each target group's p95 response time above the threshold, three minutes running", () => {
+    for (const group of groups()) {
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        MetricName: "TargetResponseTime",
+        Dimensions: dimensionsOf(group),
+        ExtendedStatistic: "p95",
+        Threshold: 1.5,
+        ComparisonOperator: "GreaterThanThreshold",
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+      });
+    }
   });
 
   it("treats missing data (an empty target group) as not breaching, everywhere", () => {
     template.allResourcesProperties("AWS::CloudWatch::Alarm", { TreatMissingData: "notBreaching" });
   });
 
-  it("notifies no one without a topic", () => {
+  it("notifies no one without a topic, and the topic on alarm and recovery with one", () => {
     template.allResourcesProperties("AWS::CloudWatch::Alarm", {
       AlarmActions: Match.absent(),
       OKActions: Match.absent(),
     });
-  });
-
-  it("notifies the topic on alarm and on recovery when one is given", () => {
-    const { template: notified } = alarms(true);
-    notified.allResourcesProperties("AWS::CloudWatch::Alarm", { AlarmActions: [TOPIC], OKActions: [TOPIC] });
+    alarms(true).template.allResourcesProperties("AWS::CloudWatch::Alarm", {
+      AlarmActions: [TOPIC],
+      OKActions: [TOPIC],
+    });
   });
 });

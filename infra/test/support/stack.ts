@@ -1,7 +1,7 @@
 // Test support for testing one construct on its own: a bare Stack with an env, and cheap stand-ins (imported, not
 // created) for what the construct is given. No repository, no buildInfra, no Lambda bundle, no image asset.
 import { parseServiceManifest, type ServiceManifest, type ServiceManifestInput } from "@repo/service-contract";
-import { type Environment, Stack } from "aws-cdk-lib";
+import { Duration, type Environment, Stack } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { ServiceLoadBalancer, type ServiceLoadBalancerProps } from "../../lib/constructs/service-load-balancer.ts";
@@ -59,6 +59,7 @@ export function serviceLoadBalancer(
     serviceName: "orders",
     containerPort: 3000,
     healthCheckPath: "/health",
+    deregistrationDelay: Duration.seconds(25),
     testListenerPort: 8080,
     testListenerAllowedCidrs: [],
     logsBucket: s3.Bucket.fromBucketName(scope, "LogsBucket", LOGS_BUCKET_NAME),

@@ -31,6 +31,7 @@ export {
   type ExistingVpcConfig,
   LOG_RETENTION_DAYS,
   MAX_PROJECT_NAME_LENGTH,
+  NEW_VPC_SUBNET_MASKS,
   type NetworkConfig,
   type NewVpcConfig,
   type SourceConfig,

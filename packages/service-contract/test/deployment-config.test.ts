@@ -29,10 +29,11 @@ describe("deployment configuration", () => {
       network: { kind: "new", cidr: "10.0.0.0/16", maxAzs: 2, natGateways: 1 },
       testListenerPort: 9000,
       testListenerAllowedCidrs: [],
+      testListenerOpenToInternet: false,
       logRetentionDays: 30,
       ecrImagesKept: 20,
       artifactLifecycleDays: 30,
-      alarms: { target5xxPerMinute: 5, p95ResponseTimeSeconds: 2 },
+      alarms: { target5xxPercent: 5, minimumRequestsPerMinute: 20, p95ResponseTimeSeconds: 2 },
       source: { type: "codecommit", repositoryName: "bluegreen", createRepository: true, branch: "main" },
       buildComputeType: "medium",
     });
@@ -77,7 +78,8 @@ describe("deployment configuration", () => {
       `${FILE}: projectName: must be lowercase kebab-case`,
       `${FILE}: network.natGateways: applies to a new VPC only`,
       `${FILE}: testListenerPort: must differ from the production ports`,
-      `${FILE}: testListenerAllowedCidrs.0: must be an IPv4 CIDR`,
+      `${FILE}: testListenerAllowedCidrs.0: has a prefix length above 32`,
+      `${FILE}: network.egressCidrs: is required with vpcId`,
       `${FILE}: logRetentionDays: must be one of CloudWatch's retention periods`,
       `${FILE}: source.connectionArn:`,
       `${FILE}: source.repo:`,
@@ -85,6 +87,35 @@ describe("deployment configuration", () => {
     ]) {
       expect(message).toContain(expected);
     }
+  });
+
+  it("checks every CIDR before anything is written: canonical, private for the VPC, big enough, 0.0.0.0/0 only acknowledged", () => {
+    expect(problems({ network: { cidr: "10.0.5.0/16" } })).toContain(
+      "network.cidr: has host bits set: write 10.0.0.0/16 (a tool given 10.0.5.0/16 would silently use 10.0.0.0/16)",
+    );
+    expect(problems({ network: { cidr: "8.8.0.0/16" } })).toContain(
+      "network.cidr: 8.8.0.0/16 is not private address space",
+    );
+    expect(problems({ network: { cidr: "10.0.0.0/20" } })).toContain(
+      "network.cidr: 10.0.0.0/20 holds 4096 addresses; 2 AZs of a public /22 and a private /20 need 10240",
+    );
+    expect(problems({ network: { cidr: "10.0.0.0/8" } })).toContain("network.cidr: must be a /16 to /28 block");
+    expect(problems({ testListenerAllowedCidrs: ["203.0.113.7/24"] })).toContain(
+      "testListenerAllowedCidrs.0: has host bits set: write 203.0.113.0/24",
+    );
+    expect(problems({ testListenerAllowedCidrs: ["0.0.0.0/0"] })).toContain(
+      'testListenerAllowedCidrs.0: opens the test listener (the untested green task set, plain HTTP) to the whole internet: name your office\'s range instead, or set "testListenerOpenToInternet": true',
+    );
+    expect(
+      parseDeploymentConfig({ testListenerAllowedCidrs: ["0.0.0.0/0"], testListenerOpenToInternet: true }, FILE)
+        .testListenerAllowedCidrs,
+    ).toEqual(["0.0.0.0/0"]);
+    expect(problems({ network: { vpcId: "vpc-0123456789abcdef0" } })).toContain(
+      "network.egressCidrs: is required with vpcId",
+    );
+    expect(parseDeploymentConfig({ network: { cidr: "172.20.0.0/16", maxAzs: 3 } }, FILE).network).toMatchObject({
+      cidr: "172.20.0.0/16",
+    });
   });
 
   it("rejects impossible networks", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KEBAB_CASE, KEBAB_CASE_RULE } from "../naming.ts";
+import { ANYWHERE, cidrProblem, cidrSize, isPrivate, PRIVATE_RANGES, parseCidr } from "./cidr.ts";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -9,22 +10,13 @@ export const LOG_RETENTION_DAYS = [
 /** Longest project name: "CodeDeployHook_<project>-<service>" must fit Lambda's 64-character function names. */
 export const MAX_PROJECT_NAME_LENGTH = 20;
 
-const cidr = z
-  .string()
-  .regex(
-    /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/,
-    "must be an IPv4 CIDR such as 203.0.113.0/24",
-  )
-  .refine(
-    (value) =>
-      value
-        .split("/")[0]
-        ?.split(".")
-        .every((octet) => Number(octet) <= 255),
-    {
-      message: "has an octet above 255",
-    },
-  );
+const cidr = z.string().superRefine((value, ctx) => {
+  const problem = cidrProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+/** Subnets of a new VPC, per availability zone: a public /22 and a private /20 (see infra's Network construct). */
+export const NEW_VPC_SUBNET_MASKS = { public: 22, private: 20 } as const;
 
 const arn = (service: string) =>
   z.string().regex(new RegExp(`^arn:aws[\\w-]*:${service}:`), `must be an ${service} ARN (arn:aws:${service}:...)`);
@@ -68,8 +60,43 @@ const network = z
           ctx.addIssue({ code: "custom", path: [field], message: "applies to a new VPC only; remove it or vpcId" });
         }
       }
+      if (value.egressCidrs === undefined || value.egressCidrs.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["egressCidrs"],
+          message:
+            "is required with vpcId: list the public addresses of the VPC's NAT gateways as /32 (the test-traffic " +
+            "hook calls the test listener from there; without them every deployment's smoke test fails and rolls back)",
+        });
+      }
     } else if (value.egressCidrs !== undefined) {
       ctx.addIssue({ code: "custom", path: ["egressCidrs"], message: "applies to an existing VPC (vpcId) only" });
+    }
+    if (value.cidr !== undefined && cidrProblem(value.cidr) === undefined) {
+      const block = parseCidr(value.cidr);
+      if (!isPrivate(block)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cidr"],
+          message: `${value.cidr} is not private address space: use a block within ${PRIVATE_RANGES.join(", ")}`,
+        });
+      }
+      const maxAzs = value.maxAzs ?? 2;
+      const needed =
+        maxAzs *
+        (cidrSize({ address: 0, prefix: NEW_VPC_SUBNET_MASKS.public }) +
+          cidrSize({ address: 0, prefix: NEW_VPC_SUBNET_MASKS.private }));
+      if (block.prefix < 16 || block.prefix > 28) {
+        ctx.addIssue({ code: "custom", path: ["cidr"], message: "must be a /16 to /28 block (what a VPC accepts)" });
+      } else if (cidrSize(block) < needed) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cidr"],
+          message:
+            `${value.cidr} holds ${cidrSize(block)} addresses; ${maxAzs} AZs of a public /${NEW_VPC_SUBNET_MASKS.public} ` +
+            `and a private /${NEW_VPC_SUBNET_MASKS.private} need ${needed}: use a larger block (a /16) or fewer maxAzs`,
+        });
+      }
     }
     if (value.natGateways !== undefined && value.natGateways > (value.maxAzs ?? 2)) {
       ctx.addIssue({ code: "custom", path: ["natGateways"], message: "cannot exceed maxAzs (one NAT gateway per AZ)" });
@@ -142,12 +169,20 @@ const codeConnectionsSource = z
 
 const alarms = z
   .object({
-    target5xxPerMinute: z
+    target5xxPercent: z
+      .number()
+      .positive()
+      .max(100)
+      .default(5)
+      .describe(
+        "Share of a target group's responses that are 5xx (two minutes in a row) that fails a deployment: each task set is judged on its own traffic.",
+      ),
+    minimumRequestsPerMinute: z
       .number()
       .int()
       .min(1)
-      .default(5)
-      .describe("Target 5xx responses in one minute (two minutes in a row) that fail a deployment."),
+      .default(20)
+      .describe("Requests a target group must serve in a minute before its 5xx share can fail a deployment."),
     p95ResponseTimeSeconds: z
       .number()
       .positive()
@@ -190,7 +225,15 @@ export const deploymentConfigSchema = z
     testListenerAllowedCidrs: z
       .array(cidr)
       .default([])
-      .describe("Who may call the test listener besides the test-traffic hook (e.g. your office)."),
+      .describe(
+        "Who may call the test listener besides the test-traffic hook (e.g. your office). 0.0.0.0/0 only with testListenerOpenToInternet.",
+      ),
+    testListenerOpenToInternet: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Acknowledge that testListenerAllowedCidrs includes 0.0.0.0/0: the test listener (plain HTTP, the green task set before the switch) is then reachable from the whole internet.",
+      ),
     notificationEmail: z
       .email()
       .optional()
@@ -212,7 +255,7 @@ export const deploymentConfigSchema = z
       .min(1)
       .default(30)
       .describe("Days pipeline artifacts and access logs are kept."),
-    alarms: alarms.default({ target5xxPerMinute: 5, p95ResponseTimeSeconds: 2 }),
+    alarms: alarms.default({ target5xxPercent: 5, minimumRequestsPerMinute: 20, p95ResponseTimeSeconds: 2 }),
     source: z
       .discriminatedUnion("type", [codeCommitSource, codeConnectionsSource])
       .default({ type: "codecommit", repositoryName: "bluegreen", createRepository: true, branch: "main" })
@@ -226,7 +269,20 @@ export const deploymentConfigSchema = z
         "CodeBuild size of every service's image build: small (2 vCPU, 3 GB), medium (4 vCPU, 7 GB), large (8 vCPU, 15 GB).",
       ),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    config.testListenerAllowedCidrs.forEach((entry, index) => {
+      if (entry === ANYWHERE && !config.testListenerOpenToInternet) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["testListenerAllowedCidrs", index],
+          message:
+            "opens the test listener (the untested green task set, plain HTTP) to the whole internet: name your " +
+            'office\'s range instead, or set "testListenerOpenToInternet": true to acknowledge it',
+        });
+      }
+    });
+  });
 
 /** The configuration as written in deployment.config.json (defaults optional). */
 export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;

@@ -81,6 +81,12 @@ const deployment = z
       .boolean()
       .default(true)
       .describe("Smoke-test the new task set through the test listener before production traffic moves."),
+    breakGlass: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Emergency only: deploy with the rollback alarms ignored, to ship a fix through a service that is already failing (its alarms would stop any deployment at once). Set it, deploy the service's stack, push the fix, then unset it and deploy the stack again.",
+      ),
   })
   .strict()
   .describe("Blue/green deployment settings.");
@@ -138,6 +144,7 @@ export const serviceManifestSchema = z
       terminationWaitMinutes: 5,
       manualApproval: false,
       testTrafficHook: true,
+      breakGlass: false,
     }),
     environment: z.record(envName, z.string()).default({}).describe("Plain environment variables for the container."),
     secrets: z
