@@ -36,6 +36,16 @@ export {
   type NewVpcConfig,
   type SourceConfig,
 } from "./deployment-config/schema.ts";
+export {
+  deploymentEngine,
+  type EcsDeploymentConfiguration,
+  ecsDeploymentConfiguration,
+  loadBalancerMode,
+  SERVICES_PER_SHARED_LOAD_BALANCER,
+  type ServiceRoute,
+  serviceRoute,
+  sharedLoadBalancerIndex,
+} from "./deployment-engine.ts";
 export { FileProblemsError, formatIssues, readJsonFile } from "./files.ts";
 export { JSON_SCHEMA_FILES, type JsonSchemaFile, jsonSchemaText } from "./json-schema.ts";
 export {
@@ -46,7 +56,14 @@ export {
   parseServiceManifest,
 } from "./manifest/load.ts";
 export {
+  DEPLOYMENT_ENGINES,
+  type DeploymentEngine,
+  ECS_MAX_WAIT_MINUTES,
+  ECS_MIN_LINEAR_PERCENT,
   FARGATE_MEMORY_BY_CPU,
+  LOAD_BALANCER_MODES,
+  type LoadBalancerMode,
+  MAX_RULE_PRIORITY,
   MAX_SERVICE_NAME_LENGTH,
   RESERVED_SERVICE_NAMES,
   type ServiceManifest,

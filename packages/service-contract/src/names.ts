@@ -38,8 +38,12 @@ export interface ServiceNames {
   buildLogGroup: string;
   codeDeployApplication: string;
   codeDeployDeploymentGroup: string;
-  /** The AfterAllowTestTraffic / POST_TEST_TRAFFIC_SHIFT smoke-test function. */
+  /** CodeDeploy's AfterAllowTestTraffic smoke-test function (CodeDeploy may invoke only CodeDeployHook_*). */
   testTrafficHookFunction: string;
+  /** The ECS engine's POST_TEST_TRAFFIC_SHIFT smoke-test function. */
+  ecsTestTrafficHookFunction: string;
+  /** The ECS engine's Deploy stage: the CodeBuild project that runs ecs-deploy. */
+  deployProject: string;
   /** Target tracking on requests per task. */
   requestsScalingPolicy: string;
 }
@@ -58,6 +62,8 @@ export function serviceNames(projectName: string, serviceName: string): ServiceN
     codeDeployApplication: stem,
     codeDeployDeploymentGroup: stem,
     testTrafficHookFunction: `${CODEDEPLOY_HOOK_PREFIX}${stem}`,
+    ecsTestTrafficHookFunction: `${stem}-test-traffic-hook`,
+    deployProject: `${stem}-deploy`,
     requestsScalingPolicy: `${serviceName}-requests-per-target`,
   };
 }

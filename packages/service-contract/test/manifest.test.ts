@@ -2,7 +2,16 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { discoverServices, loadServiceManifest, ManifestError, parseServiceManifest } from "../src/index.ts";
+import {
+  discoverServices,
+  ecsDeploymentConfiguration,
+  loadBalancerMode,
+  loadServiceManifest,
+  ManifestError,
+  parseServiceManifest,
+  serviceRoute,
+  sharedLoadBalancerIndex,
+} from "../src/index.ts";
 
 const minimal = { name: "orders", port: 3001 };
 
@@ -105,5 +114,89 @@ describe("discoverServices", () => {
 
   it("returns nothing when there is no apps folder", () => {
     expect(discoverServices(mkdtempSync(path.join(tmpdir(), "empty-")))).toEqual([]);
+  });
+});
+
+describe("deployment engines", () => {
+  const parse = (extra: Record<string, unknown>) => parseServiceManifest({ ...minimal, ...extra }, "service.json");
+  const problems = (extra: Record<string, unknown>) => {
+    try {
+      parse(extra);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("expected the manifest to be rejected");
+  };
+
+  it("defaults to CodeDeploy on a dedicated load balancer", () => {
+    const manifest = parse({});
+    expect(manifest.deployment.engine).toBe("codedeploy");
+    expect(loadBalancerMode(manifest)).toBe("dedicated");
+  });
+
+  it("puts ecs services on the shared load balancer by default, routed under /<name>", () => {
+    const manifest = parse({ deployment: { engine: "ecs" }, route: { priority: 7 } });
+    expect(loadBalancerMode(manifest)).toBe("shared");
+    expect(serviceRoute(manifest)).toEqual({ pathPrefix: "/orders", hosts: [], priority: 7 });
+    expect(loadBalancerMode(parse({ deployment: { engine: "ecs" }, loadBalancer: "dedicated" }))).toBe("dedicated");
+  });
+
+  it("refuses what an engine cannot do, naming the field", () => {
+    expect(problems({ loadBalancer: "shared" })).toContain(
+      "loadBalancer: CodeDeploy switches a listener's default action",
+    );
+    expect(problems({ deployment: { engine: "ecs", intervalMinutes: 2000 }, route: { priority: 1 } })).toContain(
+      "deployment.intervalMinutes: the ecs engine waits at most 1440 minutes",
+    );
+    expect(
+      problems({ deployment: { engine: "ecs", strategy: "linear", percent: 2 }, route: { priority: 1 } }),
+    ).toContain("deployment.percent: the ecs engine shifts at least 3% per linear step");
+    expect(problems({ deployment: { engine: "ecs" } })).toContain(
+      "route.priority: is required on the shared load balancer",
+    );
+    expect(problems({ deployment: { engine: "ecs" }, route: { priority: 1, pathPrefix: "/Orders/" } })).toContain(
+      "route.pathPrefix: must be a path such as /orders",
+    );
+  });
+
+  it("maps strategies onto ECS's deployment configuration, the termination wait as the bake time", () => {
+    const of = (deployment: Record<string, unknown>) =>
+      ecsDeploymentConfiguration(
+        parse({ deployment: { engine: "ecs", ...deployment }, route: { priority: 1 } }).deployment,
+      );
+    expect(of({ strategy: "all-at-once", terminationWaitMinutes: 3 })).toEqual({
+      strategy: "BLUE_GREEN",
+      bakeTimeInMinutes: 3,
+    });
+    expect(of({ strategy: "canary", percent: 20, intervalMinutes: 4 })).toEqual({
+      strategy: "CANARY",
+      bakeTimeInMinutes: 5,
+      canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 4 },
+    });
+    expect(of({ strategy: "linear", percent: 25, intervalMinutes: 2 })).toMatchObject({
+      strategy: "LINEAR",
+      linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 2 },
+    });
+  });
+
+  it("places a service on a shared load balancer by its priority alone, 50 to a load balancer", () => {
+    expect([1, 50, 51, 100, 101].map(sharedLoadBalancerIndex)).toEqual([0, 0, 1, 1, 2]);
+  });
+
+  it("refuses two shared services with one priority at discovery, naming a free one", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "engines-"));
+    for (const [name, port] of [
+      ["orders", 3001],
+      ["billing", 3002],
+    ] as const) {
+      mkdirSync(path.join(root, "apps", name), { recursive: true });
+      writeFileSync(
+        path.join(root, "apps", name, "service.json"),
+        JSON.stringify({ name, port, deployment: { engine: "ecs" }, route: { priority: 1 } }),
+      );
+    }
+    expect(() => discoverServices(root)).toThrow(
+      "apps/orders/service.json: route.priority: 1 is already used by apps/billing/service.json; each service on the shared load balancer needs its own (2 is free)",
+    );
   });
 });

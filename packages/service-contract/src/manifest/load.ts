@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { loadBalancerMode, serviceRoute } from "../deployment-engine.ts";
 import { FileProblemsError, formatIssues, readJsonFile } from "../files.ts";
 import { type ServiceManifest, serviceManifestSchema } from "./schema.ts";
 
@@ -55,6 +56,7 @@ export function discoverServices(repoRoot: string): DiscoveredService[] {
     services.push({ manifest, dir: `apps/${folder}`, manifestPath });
   }
   assertUniquePorts(services);
+  assertUniqueRulePriorities(services);
   return services;
 }
 
@@ -76,5 +78,24 @@ function isFile(file: string): boolean {
     return statSync(file).isFile();
   } catch {
     return false;
+  }
+}
+
+/** Two services on the shared load balancer with one priority would have one of their rules refused by the ALB. */
+function assertUniqueRulePriorities(services: readonly DiscoveredService[]): void {
+  const byPriority = new Map<number, string>();
+  for (const service of services) {
+    if (loadBalancerMode(service.manifest) !== "shared") continue;
+    const { priority } = serviceRoute(service.manifest);
+    const other = byPriority.get(priority);
+    if (other) {
+      const used = new Set(byPriority.keys());
+      let free = 1;
+      while (used.has(free) || free === priority) free++;
+      throw new ManifestError(service.manifestPath, [
+        `route.priority: ${priority} is already used by ${other}; each service on the shared load balancer needs its own (${free} is free)`,
+      ]);
+    }
+    byPriority.set(priority, service.manifestPath);
   }
 }

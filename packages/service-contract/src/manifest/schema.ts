@@ -49,12 +49,22 @@ const serviceName = z
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an upper-case environment variable name");
 
+/** Who runs a service's blue/green deployments. */
+export const DEPLOYMENT_ENGINES = ["codedeploy", "ecs"] as const;
+export type DeploymentEngine = (typeof DEPLOYMENT_ENGINES)[number];
+
 const deployment = z
   .object({
+    engine: z
+      .enum(DEPLOYMENT_ENGINES)
+      .default("codedeploy")
+      .describe(
+        "codedeploy: CodeDeploy blue/green on a dedicated load balancer (the default). ecs: ECS runs the blue/green, linear or canary deployment itself through listener rules, on the shared load balancer by default (AWS's recommendation for new services). The engine of a deployed service cannot change in place: see infra/README.md.",
+      ),
     strategy: z
       .enum(["all-at-once", "canary", "linear"])
       .default("canary")
-      .describe("How CodeDeploy moves production traffic to the new task set."),
+      .describe("How production traffic moves to the new task set (ecs: BLUE_GREEN, CANARY or LINEAR)."),
     percent: z
       .number()
       .int()
@@ -75,7 +85,9 @@ const deployment = z
       .min(0)
       .max(2880)
       .default(5)
-      .describe("Minutes the old (blue) task set keeps running after the switch, ready for a fast rollback."),
+      .describe(
+        "Minutes the old (blue) task set keeps running after the switch, ready for a fast rollback (ecs: the bake time).",
+      ),
     manualApproval: z.boolean().default(false).describe("Pause the pipeline for a person's approval before Deploy."),
     testTrafficHook: z
       .boolean()
@@ -90,6 +102,40 @@ const deployment = z
   })
   .strict()
   .describe("Blue/green deployment settings.");
+
+/** Where a service's traffic arrives. */
+export const LOAD_BALANCER_MODES = ["shared", "dedicated"] as const;
+export type LoadBalancerMode = (typeof LOAD_BALANCER_MODES)[number];
+
+/** Listener rule priorities the services of one project may use (ALB allows 1 to 50000). */
+export const MAX_RULE_PRIORITY = 50_000;
+
+const route = z
+  .object({
+    pathPrefix: z
+      .string()
+      .regex(
+        /^\/[a-z0-9][a-z0-9\-._/]*[a-z0-9]$|^\/[a-z0-9]$/,
+        "must be a path such as /orders (lowercase, no trailing /)",
+      )
+      .optional()
+      .describe("Requests under this path reach the service, with the prefix removed (default /<name>)."),
+    hosts: z
+      .array(z.string().regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a host name such as orders.example.com"))
+      .max(5)
+      .default([])
+      .describe("Host names that reach the service (all of its paths); with hosts, the path prefix is not required."),
+    priority: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RULE_PRIORITY)
+      .optional()
+      .describe(
+        "The service's listener rule priority on the shared load balancer: written once by pnpm plop service (the next free number) and never changed, so adding or removing a service never renumbers or moves another. It also picks the shared load balancer (50 services each).",
+      ),
+  })
+  .strict();
 
 const scaling = z
   .object({
@@ -106,7 +152,7 @@ const scaling = z
   .strict()
   .refine((s) => s.maxTasks >= s.minTasks, { message: "maxTasks must be at least minTasks", path: ["maxTasks"] });
 
-export const serviceManifestSchema = z
+const serviceManifestBase = z
   .object({
     $schema: z.string().optional(),
     name: serviceName.describe("Service name: the folder under apps/, and the prefix of its AWS resources."),
@@ -138,6 +184,7 @@ export const serviceManifestSchema = z
       .default(30)
       .describe("Seconds ECS waits after SIGTERM before SIGKILL; the service's shutdown grace is derived from it."),
     deployment: deployment.default({
+      engine: "codedeploy",
       strategy: "canary",
       percent: 10,
       intervalMinutes: 5,
@@ -146,6 +193,17 @@ export const serviceManifestSchema = z
       testTrafficHook: true,
       breakGlass: false,
     }),
+    loadBalancer: z
+      .enum(LOAD_BALANCER_MODES)
+      .optional()
+      .describe(
+        "shared: listener rules on the project's shared load balancer (ecs engine only; the default there). dedicated: a load balancer of the service's own (the only choice for codedeploy).",
+      ),
+    route: route
+      .optional()
+      .describe(
+        "How requests reach the service on the shared load balancer: its path prefix, hosts and rule priority.",
+      ),
     environment: z.record(envName, z.string()).default({}).describe("Plain environment variables for the container."),
     secrets: z
       .record(
@@ -155,32 +213,75 @@ export const serviceManifestSchema = z
       .default({})
       .describe("Environment variables filled from Secrets Manager or SSM Parameter Store, by ARN."),
   })
-  .strict()
-  .superRefine((manifest, ctx) => {
-    const allowed = FARGATE_MEMORY_BY_CPU[manifest.cpu];
-    if (allowed && !allowed.includes(manifest.memory)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["memory"],
-        message: `${manifest.memory} MiB is not valid with cpu ${manifest.cpu}; choose one of ${allowed.join(", ")}`,
-      });
+  .strict();
+
+export const serviceManifestSchema = serviceManifestBase.superRefine((manifest, ctx) => {
+  const allowed = FARGATE_MEMORY_BY_CPU[manifest.cpu];
+  if (allowed && !allowed.includes(manifest.memory)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["memory"],
+      message: `${manifest.memory} MiB is not valid with cpu ${manifest.cpu}; choose one of ${allowed.join(", ")}`,
+    });
+  }
+  if (manifest.desiredCount < manifest.scaling.minTasks || manifest.desiredCount > manifest.scaling.maxTasks) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["desiredCount"],
+      message: `must lie between scaling.minTasks (${manifest.scaling.minTasks}) and scaling.maxTasks (${manifest.scaling.maxTasks})`,
+    });
+  }
+  for (const key of Object.keys(manifest.environment)) {
+    if (PLATFORM_ENVIRONMENT_NAMES.includes(key)) {
+      ctx.addIssue({ code: "custom", path: ["environment", key], message: "is set by the platform; remove it" });
     }
-    if (manifest.desiredCount < manifest.scaling.minTasks || manifest.desiredCount > manifest.scaling.maxTasks) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["desiredCount"],
-        message: `must lie between scaling.minTasks (${manifest.scaling.minTasks}) and scaling.maxTasks (${manifest.scaling.maxTasks})`,
-      });
+    if (key in manifest.secrets) {
+      ctx.addIssue({ code: "custom", path: ["environment", key], message: "is also listed under secrets" });
     }
-    for (const key of Object.keys(manifest.environment)) {
-      if (PLATFORM_ENVIRONMENT_NAMES.includes(key)) {
-        ctx.addIssue({ code: "custom", path: ["environment", key], message: "is set by the platform; remove it" });
-      }
-      if (key in manifest.secrets) {
-        ctx.addIssue({ code: "custom", path: ["environment", key], message: "is also listed under secrets" });
-      }
+  }
+  checkEngine(manifest, ctx);
+});
+
+/** What each deployment engine can express, checked before anything is synthesized. */
+function checkEngine(manifest: z.output<typeof serviceManifestBase>, ctx: z.core.$RefinementCtx): void {
+  const { deployment } = manifest;
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  if (deployment.engine === "codedeploy") {
+    if (manifest.loadBalancer === "shared") {
+      issue(
+        ["loadBalancer"],
+        'CodeDeploy switches a listener\'s default action, which a shared listener cannot give each service: use "dedicated", or deployment.engine "ecs"',
+      );
     }
-  });
+    return;
+  }
+  // ECS's own limits (ECS API: LinearConfiguration, CanaryConfiguration, DeploymentConfiguration).
+  if (deployment.intervalMinutes > ECS_MAX_WAIT_MINUTES) {
+    issue(
+      ["deployment", "intervalMinutes"],
+      `the ecs engine waits at most ${ECS_MAX_WAIT_MINUTES} minutes between shifts`,
+    );
+  }
+  if (deployment.terminationWaitMinutes > ECS_MAX_WAIT_MINUTES) {
+    issue(
+      ["deployment", "terminationWaitMinutes"],
+      `the ecs engine's bake time is at most ${ECS_MAX_WAIT_MINUTES} minutes`,
+    );
+  }
+  if (deployment.strategy === "linear" && deployment.percent < ECS_MIN_LINEAR_PERCENT) {
+    issue(["deployment", "percent"], `the ecs engine shifts at least ${ECS_MIN_LINEAR_PERCENT}% per linear step`);
+  }
+  if ((manifest.loadBalancer ?? "shared") === "shared" && manifest.route?.priority === undefined) {
+    issue(
+      ["route", "priority"],
+      "is required on the shared load balancer: a number from 1 that no other service uses (pnpm plop service writes the next free one); it never changes afterwards",
+    );
+  }
+}
+
+/** ECS-native deployments: the longest wait between shifts and the longest bake time, and the smallest linear step. */
+export const ECS_MAX_WAIT_MINUTES = 1440;
+export const ECS_MIN_LINEAR_PERCENT = 3;
 
 /** A manifest as written in service.json (defaults optional). */
 export type ServiceManifestInput = z.input<typeof serviceManifestSchema>;

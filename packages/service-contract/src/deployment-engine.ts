@@ -1,0 +1,66 @@
+// How a service's manifest maps onto its deployment engine and its load balancer: one place for the defaults and the
+// ECS-native configuration, which infra, the deploy step and the rehearsal all read.
+import type { DeploymentEngine, LoadBalancerMode, ServiceManifest } from "./manifest/schema.ts";
+
+/** A shared load balancer holds this many services: each takes two of its 100 target groups (AWS's default quota). */
+export const SERVICES_PER_SHARED_LOAD_BALANCER = 50;
+
+export function deploymentEngine(manifest: ServiceManifest): DeploymentEngine {
+  return manifest.deployment.engine;
+}
+
+/** ecs services share a load balancer unless they ask for their own; codedeploy services always have their own. */
+export function loadBalancerMode(manifest: ServiceManifest): LoadBalancerMode {
+  return manifest.loadBalancer ?? (manifest.deployment.engine === "ecs" ? "shared" : "dedicated");
+}
+
+export interface ServiceRoute {
+  /** Requests under it reach the service with the prefix removed; undefined when only hosts route. */
+  pathPrefix: string;
+  hosts: string[];
+  /** The rule priority on each listener; 1 for a dedicated load balancer (the service's only rule). */
+  priority: number;
+}
+
+/** The service's listener rules, with the defaults filled in. */
+export function serviceRoute(manifest: ServiceManifest): ServiceRoute {
+  const shared = loadBalancerMode(manifest) === "shared";
+  return {
+    pathPrefix: manifest.route?.pathPrefix ?? (shared ? `/${manifest.name}` : "/"),
+    hosts: manifest.route?.hosts ?? [],
+    priority: shared ? (manifest.route?.priority ?? 0) : 1,
+  };
+}
+
+/** Which shared load balancer (0, 1, ...) a priority lands on: fixed by the priority alone, so nothing ever moves. */
+export function sharedLoadBalancerIndex(priority: number): number {
+  return Math.floor((priority - 1) / SERVICES_PER_SHARED_LOAD_BALANCER);
+}
+
+/** ECS's DeploymentConfiguration for the manifest's strategy (the ECS API's field names). */
+export interface EcsDeploymentConfiguration {
+  strategy: "BLUE_GREEN" | "CANARY" | "LINEAR";
+  bakeTimeInMinutes: number;
+  canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: number };
+  linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number };
+}
+
+export function ecsDeploymentConfiguration(deployment: ServiceManifest["deployment"]): EcsDeploymentConfiguration {
+  const bakeTimeInMinutes = deployment.terminationWaitMinutes;
+  switch (deployment.strategy) {
+    case "all-at-once":
+      return { strategy: "BLUE_GREEN", bakeTimeInMinutes };
+    case "canary":
+      return {
+        strategy: "CANARY",
+        bakeTimeInMinutes,
+        canaryConfiguration: { canaryPercent: deployment.percent, canaryBakeTimeInMinutes: deployment.intervalMinutes },
+      };
+    case "linear":
+      return {
+        strategy: "LINEAR",
+        bakeTimeInMinutes,
+        linearConfiguration: { stepPercent: deployment.percent, stepBakeTimeInMinutes: deployment.intervalMinutes },
+      };
+  }
+}
