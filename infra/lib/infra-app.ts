@@ -6,10 +6,13 @@ import {
   type DeploymentConfig,
   type DiscoveredService,
   discoverServices,
+  loadBalancerMode,
   loadDeploymentConfig,
   projectNames,
   resolveEnvironment,
   serviceNames,
+  serviceRoute,
+  sharedLoadBalancerIndex,
 } from "@repo/service-contract";
 import { App, AspectPriority, Aspects, Tags, Validations } from "aws-cdk-lib";
 import type * as ecs from "aws-cdk-lib/aws-ecs";
@@ -107,6 +110,9 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
     pipelines: Object.fromEntries(
       services.map((service) => [serviceNames(config.projectName, service.manifest.name).pipeline, pathsOf(service)]),
     ),
+    sharedLoadBalancerIndexes: services
+      .filter((service) => loadBalancerMode(service.manifest) === "shared")
+      .map((service) => sharedLoadBalancerIndex(serviceRoute(service.manifest).priority)),
   });
 
   const serviceStacks = services.map((service) => {

@@ -1,10 +1,9 @@
 // What a security reviewer reads in the synthesized templates: who may assume each role, and what CodeDeploy's role
 // may touch.
 import { beforeAll, describe, expect, it } from "vitest";
-import { manifest, resourcesOfType, type Scenario, synthesize, type TemplateJson } from "./support/synth.ts";
+import { list, manifest, resourcesOfType, type Scenario, synthesize, type TemplateJson } from "./support/synth.ts";
 
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /** Service principals AWS recommends aws:SourceAccount / aws:SourceArn conditions for (confused deputy). */
 const DEPUTY_SERVICES = [

@@ -14,6 +14,7 @@ import { VPC_ENI_ACTIONS } from "../lib/constructs/test-traffic-hook.ts";
 import { bundleLambda } from "../lib/lambda-bundle.ts";
 import { DUMMY_AWS_ENV, json, startEndpoint } from "./support/aws-endpoint.ts";
 import {
+  list,
   manifest,
   onlyResource,
   resourcesOfType,
@@ -48,8 +49,6 @@ const FILES = {
 };
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
-
-const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /** Every statement of every IAM policy (standalone and inline) of a template, with the policy's logical id. */
 function statements(template: TemplateJson): (Statement & { policy: string; roles: string })[] {

@@ -79,9 +79,20 @@ describe("TestTrafficHook, engine ecs (the POST_TEST_TRAFFIC_SHIFT lifecycle hoo
 
   it("binds as the service's lifecycle hook at POST_TEST_TRAFFIC_SHIFT, invocable by ECS through a role of its own", () => {
     expect(scenario.lifecycleHook?.lifecycleStages).toEqual([ECS_SMOKE_TEST_STAGE]);
-    const invokeRole = logicalId(template, "AWS::IAM::Role", "SmokeTestHookRole");
+    const invokeRole = logicalId(template, "AWS::IAM::Role", "HookInvokeRole");
     expect(template.Resources[invokeRole]?.Properties?.AssumeRolePolicyDocument).toMatchObject({
-      Statement: [{ Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" } }],
+      Statement: [
+        {
+          Action: "sts:AssumeRole",
+          Effect: "Allow",
+          Principal: { Service: "ecs.amazonaws.com" },
+          // For this account's services only (confused deputy).
+          Condition: {
+            StringEquals: { "aws:SourceAccount": expect.anything() },
+            ArnLike: { "aws:SourceArn": expect.anything() },
+          },
+        },
+      ],
     });
     const statements = roleStatements(template, invokeRole);
     expect(statements).toEqual([

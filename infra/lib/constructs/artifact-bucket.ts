@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Annotations, Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import { ARTIFACT_ACCESS_LOG_PREFIX } from "./log-storage.ts";
@@ -42,5 +42,10 @@ export class ArtifactBucket extends Construct {
         },
       ],
     });
+    Annotations.of(this.bucket).acknowledgeWarning(
+      "@aws-cdk/aws-s3:accessLogsPolicyNotAdded",
+      "The shared logs bucket's own policy (LogStorage, ServerAccessLogDelivery) admits S3's log delivery under " +
+        `${ARTIFACT_ACCESS_LOG_PREFIX}/ for this account's buckets; an imported bucket's policy cannot be edited here.`,
+    );
   }
 }

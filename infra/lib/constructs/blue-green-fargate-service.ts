@@ -5,7 +5,8 @@ import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
-import type { ServiceLoadBalancer } from "./service-load-balancer.ts";
+import type { DeploymentStrategy } from "./deployment-strategy.ts";
+import type { ServiceTraffic } from "./service-traffic.ts";
 
 /** Time a new task gets before failing load balancer health checks count against it. */
 export const HEALTH_CHECK_GRACE_PERIOD = Duration.seconds(30);
@@ -15,9 +16,10 @@ export interface BlueGreenFargateServiceProps {
   manifest: ServiceManifest;
   taskDefinition: ecs.FargateTaskDefinition;
   containerName: string;
-  loadBalancer: ServiceLoadBalancer;
-  /** Who deploys new task sets; see the deployment strategy construct. */
-  deploymentController: ecs.DeploymentController;
+  /** Its two target groups and the load balancer's security group, whichever load balancer carries them. */
+  traffic: ServiceTraffic;
+  /** Who deploys new task sets: it sets the controller and attaches the service to its traffic. */
+  strategy: DeploymentStrategy;
 }
 
 /**
@@ -33,7 +35,7 @@ export class BlueGreenFargateService extends Construct {
 
   constructor(scope: Construct, id: string, props: BlueGreenFargateServiceProps) {
     super(scope, id);
-    const { manifest, loadBalancer } = props;
+    const { manifest, traffic } = props;
 
     this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", {
       vpc: props.cluster.vpc,
@@ -50,16 +52,16 @@ export class BlueGreenFargateService extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
       assignPublicIp: false,
-      deploymentController: props.deploymentController,
+      ...props.strategy.serviceOptions,
       healthCheckGracePeriod: HEALTH_CHECK_GRACE_PERIOD,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });
-    this.service.attachToApplicationTargetGroup(loadBalancer.blueTargetGroup);
+    props.strategy.bind(this.service);
     this.service.connections.allowFrom(
-      loadBalancer.securityGroup,
+      traffic.loadBalancerSecurityGroup,
       ec2.Port.tcp(manifest.port),
       "from the load balancer",
     );
@@ -100,10 +102,10 @@ export class BlueGreenFargateService extends Construct {
       targetValue: scaling.cpuPercent,
     });
 
-    // Requests per task summed over BOTH target groups: only one is live at a time and CodeDeploy flips which on
+    // Requests per task summed over BOTH target groups: only one is live at a time and the engine flips which on
     // every deployment, so a policy on one group would go blind after the first switch. The predefined
     // ALBRequestCountPerTarget metric names a single group; a customized metric with metric math covers both.
-    const perTarget = (id: string, group: ServiceLoadBalancer["blueTargetGroup"]) => {
+    const perTarget = (id: string, group: ServiceTraffic["primaryTargetGroup"]) => {
       const stat = group.metrics.requestCountPerTarget().toMetricConfig().metricStat;
       if (!stat) throw new Error("RequestCountPerTarget is expected to be a plain metric");
       return {
@@ -127,8 +129,8 @@ export class BlueGreenFargateService extends Construct {
         targetValue: props.manifest.scaling.requestsPerTarget,
         customizedMetricSpecification: {
           metrics: [
-            perTarget("blue", props.loadBalancer.blueTargetGroup),
-            perTarget("green", props.loadBalancer.greenTargetGroup),
+            perTarget("blue", props.traffic.primaryTargetGroup),
+            perTarget("green", props.traffic.alternateTargetGroup),
             {
               id: "requests",
               label: "ALB requests per target, blue + green",

@@ -1,14 +1,20 @@
-import type { ServiceManifest, ServiceNames } from "@repo/service-contract";
+import { PIPELINE_IMAGE_PLACEHOLDER_NAME, type ServiceManifest, type ServiceNames } from "@repo/service-contract";
 import { Duration } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as codedeploy from "aws-cdk-lib/aws-codedeploy";
+import type * as codepipeline from "aws-cdk-lib/aws-codepipeline";
+import * as actions from "aws-cdk-lib/aws-codepipeline-actions";
 import type * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecs from "aws-cdk-lib/aws-ecs";
-import type * as iam from "aws-cdk-lib/aws-iam";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { taskDefinitionRevisions } from "../arns.ts";
+import { acknowledgeArtifactGrant } from "../artifact-grants.ts";
+import { iamResourceFinding, suppress } from "../nag.ts";
 import { CodeDeployServiceRole } from "./code-deploy-service-role.ts";
+import type { DeploymentStrategy, DeployStageInputs, StrategyServiceOptions } from "./deployment-strategy.ts";
 import type { ServiceLoadBalancer } from "./service-load-balancer.ts";
 import { TestTrafficHook } from "./test-traffic-hook.ts";
 
@@ -17,12 +23,12 @@ export type DeploymentSettings = ServiceManifest["deployment"];
 export interface CodeDeployBlueGreenProps {
   /** The contract's names of the CodeDeploy application, the deployment group and the hook function. */
   names: Pick<ServiceNames, "codeDeployApplication" | "codeDeployDeploymentGroup" | "testTrafficHookFunction">;
-  service: ecs.FargateService;
   loadBalancer: ServiceLoadBalancer;
   deployment: DeploymentSettings;
   /** Any of them in ALARM stops the deployment and rolls it back. */
   alarms: readonly cloudwatch.IAlarm[];
-  /** The task definition's roles (CodeDeploy passes them to the new task set) and the pipeline's artifact bucket. */
+  /** The task definition's family and roles (CodeDeploy passes the roles to the new task set). */
+  taskFamily: string;
   taskRoles: readonly iam.IRole[];
   artifactBucket: s3.IBucket;
   /** Needed when `deployment.testTrafficHook` is on. */
@@ -30,46 +36,61 @@ export interface CodeDeployBlueGreenProps {
 }
 
 /**
- * The deployment strategy, in one place: CodeDeploy ECS blue/green. Services only learn which deployment
- * controller to use from here, so a native ECS blue/green strategy could replace this construct without touching
- * the service, task definition or load balancer constructs.
+ * The CodeDeploy engine: CodeDeploy ECS blue/green, switching the dedicated load balancer's listeners between the
+ * blue and the green target group, with a smoke test at AfterAllowTestTraffic and rollback on alarms; the pipeline
+ * deploys through the CodeDeployToECS action.
  */
-export class CodeDeployBlueGreen extends Construct {
+export class CodeDeployBlueGreen extends Construct implements DeploymentStrategy {
   /** The controller a service deployed by this strategy must be created with. */
   static readonly deploymentController: ecs.DeploymentController = {
     type: ecs.DeploymentControllerType.CODE_DEPLOY,
   };
 
+  readonly serviceOptions: StrategyServiceOptions = { deploymentController: CodeDeployBlueGreen.deploymentController };
   readonly application: codedeploy.EcsApplication;
-  readonly deploymentGroup: codedeploy.EcsDeploymentGroup;
   readonly deploymentConfig: codedeploy.IEcsDeploymentConfig;
+  private group?: codedeploy.EcsDeploymentGroup;
   /** The AfterAllowTestTraffic function, when the manifest asks for one. */
-  readonly hook?: TestTrafficHook;
+  hook?: TestTrafficHook;
+  /** The Deploy action's role: exactly what CodeDeployToECS needs, for this service only. */
+  deployRole?: iam.Role;
 
-  constructor(scope: Construct, id: string, props: CodeDeployBlueGreenProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: CodeDeployBlueGreenProps,
+  ) {
     super(scope, id);
-    const { deployment, loadBalancer } = props;
-
     this.application = new codedeploy.EcsApplication(this, "Application", {
       applicationName: props.names.codeDeployApplication,
     });
-    this.deploymentConfig = deploymentConfigFor(this, deployment);
+    this.deploymentConfig = deploymentConfigFor(this, props.deployment);
+  }
+
+  get deploymentGroup(): codedeploy.EcsDeploymentGroup {
+    if (!this.group) throw new Error("CodeDeployBlueGreen: bind() the service first");
+    return this.group;
+  }
+
+  bind(service: ecs.FargateService): void {
+    const { deployment, loadBalancer, names } = this.props;
+    service.attachToApplicationTargetGroup(loadBalancer.blueTargetGroup);
     const { role } = new CodeDeployServiceRole(this, "ServiceRole", {
-      applicationName: props.names.codeDeployApplication,
-      deploymentGroupName: props.names.codeDeployDeploymentGroup,
-      service: props.service,
+      applicationName: names.codeDeployApplication,
+      deploymentGroupName: names.codeDeployDeploymentGroup,
+      service,
       listeners: [loadBalancer.productionListener, loadBalancer.testListener],
-      taskRoles: props.taskRoles,
-      alarms: props.alarms,
-      ...(deployment.testTrafficHook ? { hookFunctionName: props.names.testTrafficHookFunction } : {}),
-      artifactBucket: props.artifactBucket,
+      taskRoles: this.props.taskRoles,
+      alarms: this.props.alarms,
+      ...(deployment.testTrafficHook ? { hookFunctionName: names.testTrafficHookFunction } : {}),
+      artifactBucket: this.props.artifactBucket,
     });
-    this.deploymentGroup = new codedeploy.EcsDeploymentGroup(this, "DeploymentGroup", {
+    this.group = new codedeploy.EcsDeploymentGroup(this, "DeploymentGroup", {
       application: this.application,
-      deploymentGroupName: props.names.codeDeployDeploymentGroup,
+      deploymentGroupName: names.codeDeployDeploymentGroup,
       // CDK attaches AWSCodeDeployRoleForECS to any role it is given; the immutable view keeps our scoped policy alone.
       role: role.withoutPolicyUpdates(),
-      service: props.service,
+      service,
       deploymentConfig: this.deploymentConfig,
       blueGreenDeploymentConfig: {
         blueTargetGroup: loadBalancer.blueTargetGroup,
@@ -78,7 +99,7 @@ export class CodeDeployBlueGreen extends Construct {
         testListener: loadBalancer.testListener,
         terminationWaitTime: Duration.minutes(deployment.terminationWaitMinutes),
       },
-      alarms: [...props.alarms],
+      alarms: [...this.props.alarms],
       // Break glass (service.json): the alarms stay, but no longer stop a deployment, so a fix can ship through a
       // service that is failing already.
       ignoreAlarmConfiguration: deployment.breakGlass,
@@ -87,16 +108,101 @@ export class CodeDeployBlueGreen extends Construct {
 
     if (deployment.testTrafficHook) {
       this.hook = new TestTrafficHook(this, "TestTrafficHook", {
-        functionName: props.names.testTrafficHookFunction,
-        vpc: props.hook.vpc,
+        functionName: names.testTrafficHookFunction,
+        vpc: this.props.hook.vpc,
         testUrl: loadBalancer.testUrl,
-        testListenerPort: props.hook.testListenerPort,
-        healthCheckPath: props.hook.healthCheckPath,
-        deploymentGroupArn: this.deploymentGroup.deploymentGroupArn,
-        logRetention: props.hook.logRetention,
+        testListenerPort: this.props.hook.testListenerPort,
+        healthCheckPath: this.props.hook.healthCheckPath,
+        deploymentGroupArn: this.group.deploymentGroupArn,
+        logRetention: this.props.hook.logRetention,
       });
     }
   }
+
+  deployActions(scope: Construct, inputs: DeployStageInputs): codepipeline.IAction[] {
+    const deploy = codeDeployDeployStage(scope, inputs, {
+      deploymentGroup: this.deploymentGroup,
+      taskFamily: this.props.taskFamily,
+      taskRoles: this.props.taskRoles,
+    });
+    this.deployRole = deploy.role;
+    return deploy.actions;
+  }
+}
+
+export interface CodeDeployDeployTarget {
+  deploymentGroup: codedeploy.IEcsDeploymentGroup;
+  taskFamily: string;
+  taskRoles: readonly iam.IRole[];
+}
+
+/**
+ * CodeDeployToECS, with a role that does what the action does and no more: read the artifacts, register a revision of
+ * this family (tags included: create-new-task-def carries the family's tags over, and tagging on create needs
+ * ecs:TagResource), pass this task definition's two roles to ECS, and deploy through this deployment group.
+ */
+export function codeDeployDeployStage(
+  scope: Construct,
+  inputs: DeployStageInputs,
+  target: CodeDeployDeployTarget,
+): { actions: codepipeline.IAction[]; role: iam.Role } {
+  const group = target.deploymentGroup;
+  const role = new iam.Role(scope, "DeployRole", {
+    assumedBy: new iam.ArnPrincipal(inputs.pipelineRole.roleArn),
+    description: `${group.deploymentGroupName} Deploy action: register the task definition, start the CodeDeploy deployment`,
+  });
+  const taskDefinitions = taskDefinitionRevisions(scope, target.taskFamily);
+  const statements = [
+    new iam.PolicyStatement({
+      actions: [
+        "codedeploy:GetApplication",
+        "codedeploy:GetApplicationRevision",
+        "codedeploy:RegisterApplicationRevision",
+      ],
+      resources: [group.application.applicationArn],
+    }),
+    new iam.PolicyStatement({
+      actions: ["codedeploy:CreateDeployment", "codedeploy:GetDeployment"],
+      resources: [group.deploymentGroupArn],
+    }),
+    new iam.PolicyStatement({
+      actions: ["codedeploy:GetDeploymentConfig"],
+      resources: [group.deploymentConfig.deploymentConfigArn],
+    }),
+    new iam.PolicyStatement({ actions: ["ecs:RegisterTaskDefinition"], resources: [taskDefinitions] }),
+    new iam.PolicyStatement({
+      actions: ["ecs:TagResource"],
+      resources: [taskDefinitions],
+      conditions: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
+    }),
+    new iam.PolicyStatement({
+      actions: ["iam:PassRole"],
+      resources: target.taskRoles.map((taskRole) => taskRole.roleArn),
+      conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    }),
+  ];
+  for (const statement of statements) role.addToPrincipalPolicy(statement);
+  inputs.artifactBucket.grantRead(role);
+  acknowledgeArtifactGrant(role, inputs.artifactBucket, "the Deploy action", "read");
+  suppress(role, [
+    {
+      id: "AwsSolutions-IAM5",
+      reason:
+        "Every revision of this service's task definition family (task-definition/<family>:*): the Deploy action " +
+        "registers the next revision, whose number is not known in advance.",
+      appliesTo: [iamResourceFinding(role, taskDefinitions)],
+    },
+  ]);
+  const action = new actions.CodeDeployEcsDeployAction({
+    actionName: "Deploy",
+    deploymentGroup: group,
+    taskDefinitionTemplateInput: inputs.build,
+    appSpecTemplateInput: inputs.build,
+    containerImageInputs: [{ input: inputs.build, taskDefinitionPlaceholder: PIPELINE_IMAGE_PLACEHOLDER_NAME }],
+    // The action's own grants (ecs:RegisterTaskDefinition and iam:PassRole on *) are dropped for the above.
+    role: role.withoutPolicyUpdates(),
+  });
+  return { actions: [action], role };
 }
 
 /** CodeDeploy's predefined configurations, by strategy/percent/interval; anything else gets a custom one. */

@@ -1,11 +1,12 @@
 import { type BuildComputeType, CODEBUILD_IMAGE } from "@repo/service-contract";
-import { ArnFormat, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { iamResourceFinding, suppress } from "../nag.ts";
+import { acknowledgeProjectLogStreams } from "../codebuild-logs.ts";
+import { suppress } from "../nag.ts";
 import { trustedService } from "../trust.ts";
 
 /** The one Build-stage recipe (repository root) every service's project runs, unchanged. */
@@ -105,24 +106,8 @@ export class ServiceBuildProject extends Construct {
           "service's own image and cache repositories.",
         appliesTo: ["Resource::*"],
       },
-      {
-        id: "AwsSolutions-IAM5",
-        reason:
-          "The streams of the project's own log group (/aws/codebuild/<project>:*), which CodeBuild creates per " +
-          "build; CodeBuild's standard logging grant.",
-        appliesTo: [
-          iamResourceFinding(
-            role,
-            `${stack.formatArn({
-              service: "logs",
-              resource: "log-group",
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              resourceName: `/aws/codebuild/${this.project.projectName}`,
-            })}:*`,
-          ),
-        ],
-      },
     ]);
+    acknowledgeProjectLogStreams(role, this.project);
     suppress(this.project, [
       {
         id: "AwsSolutions-CB4",

@@ -1,19 +1,12 @@
-import { LOAD_BALANCER_IDLE_TIMEOUT_SECONDS } from "@repo/service-contract";
-import { Duration } from "aws-cdk-lib";
-import * as ec2 from "aws-cdk-lib/aws-ec2";
+import type { Duration } from "aws-cdk-lib";
+import type * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { suppress } from "../nag.ts";
-import { LOAD_BALANCER_LOG_PREFIX } from "./log-storage.ts";
+import { createInternetFacingAlb, serviceTargetGroup } from "./internet-facing-alb.ts";
+import type { ServiceTraffic } from "./service-traffic.ts";
 
-/** Target health checks: a new task set is healthy after 2 × 5 s instead of the default 5 × 30 s. */
-export const HEALTH_CHECK = {
-  interval: Duration.seconds(5),
-  timeout: Duration.seconds(4),
-  healthyThresholdCount: 2,
-  unhealthyThresholdCount: 2,
-} as const;
+export { HEALTH_CHECK } from "./internet-facing-alb.ts";
 
 export interface ServiceLoadBalancerProps {
   vpc: ec2.IVpc;
@@ -34,11 +27,12 @@ export interface ServiceLoadBalancerProps {
 }
 
 /**
- * The service's internet-facing load balancer: a production listener, a test listener, and the blue and green
- * target groups CodeDeploy switches between. Nothing here depends on service settings other than the port and
- * health path, so changing cpu, memory or scaling never touches it (CodeDeploy owns which group is live).
+ * The CodeDeploy engine's load balancer, one per service: a production listener, a test listener, and the blue and
+ * green target groups CodeDeploy switches the listeners' default actions between. Nothing here depends on service
+ * settings other than the port and health path, so changing cpu, memory or scaling never touches it (CodeDeploy owns
+ * which group is live).
  */
-export class ServiceLoadBalancer extends Construct {
+export class ServiceLoadBalancer extends Construct implements ServiceTraffic {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly securityGroup: ec2.SecurityGroup;
   readonly productionListener: elbv2.ApplicationListener;
@@ -52,87 +46,34 @@ export class ServiceLoadBalancer extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceLoadBalancerProps) {
     super(scope, id);
-    const https = props.certificateArn !== undefined;
-    const productionPort = https ? 443 : 80;
-
-    this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", {
-      vpc: props.vpc,
-      description: `${props.serviceName} load balancer`,
-      allowAllOutbound: false,
-    });
-    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), "HTTP from anywhere");
-    if (https) this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), "HTTPS from anywhere");
-    for (const cidr of props.testListenerAllowedCidrs) {
-      this.securityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(props.testListenerPort), "test listener");
-    }
-    suppress(this.securityGroup, [
+    this.blueTargetGroup = serviceTargetGroup(this, "Blue", props);
+    this.greenTargetGroup = serviceTargetGroup(this, "Green", props);
+    // The green target group sits on the test listener so that CodeDeploy finds it attached to the load balancer.
+    const alb = createInternetFacingAlb(
+      this,
+      { ...props, name: props.serviceName },
       {
-        id: "AwsSolutions-EC23",
-        reason: "The public entry point of the service: the production listener must accept the internet.",
+        production: elbv2.ListenerAction.forward([this.blueTargetGroup]),
+        test: elbv2.ListenerAction.forward([this.greenTargetGroup]),
       },
-    ]);
-
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, "LoadBalancer", {
-      vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-      securityGroup: this.securityGroup,
-      idleTimeout: Duration.seconds(LOAD_BALANCER_IDLE_TIMEOUT_SECONDS),
-      dropInvalidHeaderFields: true,
-    });
-    this.loadBalancer.setAttribute("access_logs.s3.enabled", "true");
-    this.loadBalancer.setAttribute("access_logs.s3.bucket", props.logsBucket.bucketName);
-    this.loadBalancer.setAttribute("access_logs.s3.prefix", `${LOAD_BALANCER_LOG_PREFIX}/${props.serviceName}`);
-
-    this.blueTargetGroup = this.targetGroup("Blue", props);
-    this.greenTargetGroup = this.targetGroup("Green", props);
-
-    this.productionListener = this.loadBalancer.addListener("Production", {
-      port: productionPort,
-      protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
-      ...(https
-        ? {
-            certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn as string)],
-            sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-          }
-        : {}),
-      defaultAction: elbv2.ListenerAction.forward([this.blueTargetGroup]),
-      open: false,
-    });
-    if (https) {
-      this.loadBalancer.addListener("HttpRedirect", {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        defaultAction: elbv2.ListenerAction.redirect({ protocol: "HTTPS", port: "443", permanent: true }),
-        open: false,
-      });
-    }
-    // Plain HTTP even with a certificate: the hook calls the load balancer's own DNS name, which no certificate
-    // names. The green target group sits here so that CodeDeploy finds it attached to the load balancer.
-    this.testListener = this.loadBalancer.addListener("Test", {
-      port: props.testListenerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      defaultAction: elbv2.ListenerAction.forward([this.greenTargetGroup]),
-      open: false,
-    });
-
-    const dns = this.loadBalancer.loadBalancerDnsName;
-    this.serviceUrl = `${https ? "https" : "http"}://${dns}`;
-    this.testUrl = `http://${dns}:${props.testListenerPort}`;
+    );
+    this.loadBalancer = alb.loadBalancer;
+    this.securityGroup = alb.securityGroup;
+    this.productionListener = alb.productionListener;
+    this.testListener = alb.testListener;
+    this.serviceUrl = alb.url;
+    this.testUrl = alb.testUrl;
   }
 
-  private targetGroup(id: string, props: ServiceLoadBalancerProps): elbv2.ApplicationTargetGroup {
-    return new elbv2.ApplicationTargetGroup(this, id, {
-      vpc: props.vpc,
-      port: props.containerPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.IP,
-      deregistrationDelay: props.deregistrationDelay,
-      healthCheck: {
-        path: props.healthCheckPath,
-        healthyHttpCodes: "200",
-        ...HEALTH_CHECK,
-      },
-    });
+  get primaryTargetGroup(): elbv2.ApplicationTargetGroup {
+    return this.blueTargetGroup;
+  }
+
+  get alternateTargetGroup(): elbv2.ApplicationTargetGroup {
+    return this.greenTargetGroup;
+  }
+
+  get loadBalancerSecurityGroup(): ec2.ISecurityGroup {
+    return this.securityGroup;
   }
 }

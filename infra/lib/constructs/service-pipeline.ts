@@ -1,18 +1,18 @@
 import { codePipelinePushFilters } from "@repo/pipeline-triggers";
-import { PIPELINE_IMAGE_PLACEHOLDER_NAME, SOURCE_ACTION_NAME } from "@repo/service-contract";
+import { SOURCE_ACTION_NAME } from "@repo/service-contract";
 import { Stack } from "aws-cdk-lib";
 import type * as codebuild from "aws-cdk-lib/aws-codebuild";
 import type * as codecommit from "aws-cdk-lib/aws-codecommit";
-import type * as codedeploy from "aws-cdk-lib/aws-codedeploy";
 import * as codepipeline from "aws-cdk-lib/aws-codepipeline";
 import * as actions from "aws-cdk-lib/aws-codepipeline-actions";
 import * as notifications from "aws-cdk-lib/aws-codestarnotifications";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sns from "aws-cdk-lib/aws-sns";
-import { Construct, type IConstruct } from "constructs";
-import { iamResourceFinding, suppress } from "../nag.ts";
+import { Construct } from "constructs";
+import { acknowledgeArtifactGrant } from "../artifact-grants.ts";
 import { trustedService } from "../trust.ts";
+import type { DeploymentStrategy } from "./deployment-strategy.ts";
 
 /** Where a pipeline reads the repository: CodeCommit, or a CodeConnections connection (GitHub, GitLab, Bitbucket). */
 export type PipelineSource =
@@ -38,11 +38,8 @@ export interface ServicePipelineProps {
    */
   artifactBucket: s3.IBucket;
   buildProject: codebuild.IProject;
-  deploymentGroup: codedeploy.IEcsDeploymentGroup;
-  /** Task definition family the Deploy action registers new revisions of. */
-  taskFamily: string;
-  /** The roles the task definition names (execution role, task role): the only roles the Deploy action may pass. */
-  taskRoles: readonly iam.IRole[];
+  /** The deployment engine: it provides the Deploy stage. */
+  deployment: DeploymentStrategy;
   manualApproval: boolean;
   notificationTopic: sns.ITopic;
 }
@@ -57,8 +54,6 @@ export interface ServicePipelineProps {
 export class ServicePipeline extends Construct {
   readonly pipeline: codepipeline.Pipeline;
   readonly role: iam.Role;
-  /** The Deploy action's role: exactly what CodeDeployToECS needs, for this service only. */
-  readonly deployRole: iam.Role;
   readonly sourceAction: codepipeline.IAction;
   /** The Source action's role, for a connection source (CDK creates the CodeCommit one). */
   readonly sourceRole?: iam.Role;
@@ -125,25 +120,14 @@ export class ServicePipeline extends Construct {
       });
     }
 
-    this.deployRole = new iam.Role(this, "DeployRole", {
-      assumedBy: new iam.ArnPrincipal(this.role.roleArn),
-      description: `${props.pipelineName} Deploy action: register the task definition, start the CodeDeploy deployment`,
-    });
-    this.grantDeploy(props);
     this.pipeline.addStage({
       stageName: "Deploy",
-      actions: [
-        new actions.CodeDeployEcsDeployAction({
-          actionName: "Deploy",
-          deploymentGroup: props.deploymentGroup,
-          taskDefinitionTemplateInput: build,
-          appSpecTemplateInput: build,
-          containerImageInputs: [{ input: build, taskDefinitionPlaceholder: PIPELINE_IMAGE_PLACEHOLDER_NAME }],
-          // The action's own grants (ecs:RegisterTaskDefinition and iam:PassRole on *) are dropped in favour of
-          // grantDeploy's.
-          role: this.deployRole.withoutPolicyUpdates(),
-        }),
-      ],
+      actions: props.deployment.deployActions(this, {
+        source,
+        build,
+        pipelineRole: this.role,
+        artifactBucket: props.artifactBucket,
+      }),
     });
 
     this.acknowledgeArtifactGrants(props);
@@ -176,92 +160,13 @@ export class ServicePipeline extends Construct {
     return role;
   }
 
-  /**
-   * CDK's artifact grants (bucket.grantRead / grantReadWrite) use prefix wildcards (s3:GetObject*, s3:List*...) on
-   * the artifact bucket's objects: CodePipeline names artifact objects itself, so no narrower resource exists. They
-   * are acknowledged on each role that receives them, naming this bucket exactly.
-   */
+  /** Each role that receives CDK's artifact grant, acknowledged there (see acknowledgeArtifactGrant). */
   private acknowledgeArtifactGrants(props: ServicePipelineProps): void {
-    const reason = (who: string) =>
-      `${who} reads${who.startsWith("the Deploy") ? "" : " and writes"} pipeline artifacts, whose object keys ` +
-      "CodePipeline generates: CDK's artifact grant (s3:GetObject*, s3:GetBucket*, s3:List*" +
-      `${who.startsWith("the Deploy") ? "" : ", s3:DeleteObject*, s3:Abort*"}) on the artifact bucket's objects only.`;
-    const findings = (scope: IConstruct, write: boolean) => [
-      "Action::s3:GetObject*",
-      "Action::s3:GetBucket*",
-      "Action::s3:List*",
-      ...(write ? ["Action::s3:DeleteObject*", "Action::s3:Abort*"] : []),
-      iamResourceFinding(scope, props.artifactBucket.arnForObjects("*")),
-    ];
-    suppress(this.role, [
-      { id: "AwsSolutions-IAM5", reason: reason("The pipeline"), appliesTo: findings(this.role, true) },
-    ]);
+    acknowledgeArtifactGrant(this.role, props.artifactBucket, "The pipeline", "read-write");
     // The Source action's role: ours for a connection, else the one CDK creates inside the pipeline.
-    const sourceRole = this.sourceRole ?? this.pipeline;
-    suppress(sourceRole, [
-      { id: "AwsSolutions-IAM5", reason: reason("The Source action"), appliesTo: findings(sourceRole, true) },
-    ]);
+    acknowledgeArtifactGrant(this.sourceRole ?? this.pipeline, props.artifactBucket, "The Source action", "read-write");
     const buildRole = props.buildProject.role;
-    if (buildRole) {
-      suppress(buildRole, [
-        { id: "AwsSolutions-IAM5", reason: reason("The Build project"), appliesTo: findings(buildRole, true) },
-      ]);
-    }
-    suppress(this.deployRole, [
-      { id: "AwsSolutions-IAM5", reason: reason("the Deploy action"), appliesTo: findings(this.deployRole, false) },
-      {
-        id: "AwsSolutions-IAM5",
-        reason:
-          "Every revision of this service's task definition family (task-definition/<family>:*): the Deploy action " +
-          "registers the next revision, whose number is not known in advance.",
-        appliesTo: [iamResourceFinding(this.deployRole, this.taskDefinitionArns(props.taskFamily))],
-      },
-    ]);
-  }
-
-  private taskDefinitionArns(family: string): string {
-    return Stack.of(this).formatArn({ service: "ecs", resource: "task-definition", resourceName: `${family}:*` });
-  }
-
-  /**
-   * What CodeDeployToECS does with the action's role, and no more: read the artifacts, register a revision of this
-   * family (tags included: create-new-task-def carries the family's tags over, and tagging on create needs
-   * ecs:TagResource), pass this task definition's two roles to ECS, and deploy through this deployment group.
-   */
-  private grantDeploy(props: ServicePipelineProps): void {
-    const group = props.deploymentGroup;
-    const taskDefinitions = this.taskDefinitionArns(props.taskFamily);
-    const statements = [
-      new iam.PolicyStatement({
-        actions: [
-          "codedeploy:GetApplication",
-          "codedeploy:GetApplicationRevision",
-          "codedeploy:RegisterApplicationRevision",
-        ],
-        resources: [group.application.applicationArn],
-      }),
-      new iam.PolicyStatement({
-        actions: ["codedeploy:CreateDeployment", "codedeploy:GetDeployment"],
-        resources: [group.deploymentGroupArn],
-      }),
-      new iam.PolicyStatement({
-        actions: ["codedeploy:GetDeploymentConfig"],
-        resources: [group.deploymentConfig.deploymentConfigArn],
-      }),
-      new iam.PolicyStatement({ actions: ["ecs:RegisterTaskDefinition"], resources: [taskDefinitions] }),
-      new iam.PolicyStatement({
-        actions: ["ecs:TagResource"],
-        resources: [taskDefinitions],
-        conditions: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
-      }),
-      new iam.PolicyStatement({
-        actions: ["iam:PassRole"],
-        resources: props.taskRoles.map((role) => role.roleArn),
-        conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-      }),
-    ];
-    for (const statement of statements) this.deployRole.addToPrincipalPolicy(statement);
-    props.artifactBucket.grantRead(this.deployRole);
+    if (buildRole) acknowledgeArtifactGrant(buildRole, props.artifactBucket, "The Build project", "read-write");
   }
 }
 

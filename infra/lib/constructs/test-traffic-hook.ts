@@ -1,6 +1,6 @@
 import { ECS_SMOKE_TEST_STAGE, ecsHookEnvironment, type LambdaName, smokeTestEnvironment } from "@repo/lambdas";
 import { CODEDEPLOY_HOOK_PREFIX } from "@repo/service-contract";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -9,6 +9,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { bundleLambda, nodeLambdaRuntime } from "../lambda-bundle.ts";
 import { suppress } from "../nag.ts";
+import { trustedService } from "../trust.ts";
 
 /** What Lambda needs to attach a function to a VPC; AWS offers no resource-level permission for most of them. */
 export const VPC_ENI_ACTIONS = [
@@ -162,7 +163,20 @@ export class TestTrafficHook extends Construct {
     });
 
     if (props.engine === "ecs") {
+      // ECS invokes the hook with this role, for this account's services only.
+      const invokeRole = new iam.Role(this, "InvokeRole", {
+        assumedBy: trustedService(
+          this,
+          "ecs.amazonaws.com",
+          Stack.of(this).formatArn({ service: "ecs", resource: "*" }),
+        ),
+        description: `${props.functionName}: lets ECS invoke the smoke test at ${ECS_SMOKE_TEST_STAGE}`,
+      });
+      invokeRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [this.function.functionArn] }),
+      );
       this.ecsLifecycleHook = new ecs.DeploymentLifecycleLambdaTarget(this.function, "SmokeTestHook", {
+        role: invokeRole,
         lifecycleStages: [ecs.DeploymentLifecycleStage[ECS_SMOKE_TEST_STAGE]],
       });
     }

@@ -1,11 +1,11 @@
 import {
   buildStageVariables,
   type DeploymentConfig,
+  type DeploymentEngine,
   type DiscoveredService,
   serviceNames,
-  shutdownGraceMs,
 } from "@repo/service-contract";
-import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type * as codebuild from "aws-cdk-lib/aws-codebuild";
 import * as codecommit from "aws-cdk-lib/aws-codecommit";
 import type * as codedeploy from "aws-cdk-lib/aws-codedeploy";
@@ -21,13 +21,12 @@ import { ArtifactBucket } from "../constructs/artifact-bucket.ts";
 import { BlueGreenFargateService } from "../constructs/blue-green-fargate-service.ts";
 import { BuildCacheRepository } from "../constructs/build-cache-repository.ts";
 import { CodeDeployBlueGreen } from "../constructs/code-deploy-blue-green.ts";
-import { DeploymentAlarms } from "../constructs/deployment-alarms.ts";
 import { ServiceBuildProject } from "../constructs/service-build-project.ts";
-import { ServiceLoadBalancer } from "../constructs/service-load-balancer.ts";
 import { type PipelineSource, ServicePipeline } from "../constructs/service-pipeline.ts";
 import { ServiceRepository } from "../constructs/service-repository.ts";
 import { ServiceTaskDefinition } from "../constructs/service-task-definition.ts";
 import { serviceImageAsset } from "../initial-image.ts";
+import { deploymentEngineParts } from "./deployment-engine-parts.ts";
 import type { SharedStack } from "./shared-stack.ts";
 
 export interface ServiceStackProps extends StackProps {
@@ -62,9 +61,11 @@ export interface ServiceDeploymentTargets {
   containerPort: number;
   cluster: ecs.ICluster;
   service: ecs.FargateService;
-  application: codedeploy.IEcsApplication;
-  deploymentGroup: codedeploy.IEcsDeploymentGroup;
-  /** The AfterAllowTestTraffic function for the appspec's Hooks, when the manifest enables it. */
+  engine: DeploymentEngine;
+  /** The CodeDeploy engine's application and deployment group. */
+  application?: codedeploy.IEcsApplication;
+  deploymentGroup?: codedeploy.IEcsDeploymentGroup;
+  /** The test-traffic smoke test (AfterAllowTestTraffic, or POST_TEST_TRAFFIC_SHIFT), when the manifest enables it. */
   hookFunction?: lambda.IFunction;
   artifactBucket: s3.IBucket;
   /** The manifest's deployment settings (manual approval and so on). */
@@ -114,53 +115,15 @@ export class ServiceStack extends Stack {
     });
     repository.grantPull(task.executionRole);
 
-    const loadBalancer = new ServiceLoadBalancer(this, "LoadBalancer", {
-      vpc: shared.vpc,
-      serviceName: manifest.name,
-      containerPort: manifest.port,
-      healthCheckPath: manifest.healthCheckPath,
-      // In-flight requests may run for the whole shutdown grace: the load balancer keeps them that long.
-      deregistrationDelay: Duration.millis(shutdownGraceMs(manifest.stopTimeoutSeconds)),
-      certificateArn: config.certificateArn,
-      testListenerPort: config.testListenerPort,
-      testListenerAllowedCidrs: [...config.testListenerAllowedCidrs, ...shared.egressCidrs],
-      logsBucket: shared.logsBucket,
-    });
+    const { traffic, strategy } = deploymentEngineParts(this, { ...props, names, task, artifactBucket });
 
     const fargate = new BlueGreenFargateService(this, "Fargate", {
       cluster: shared.cluster,
       manifest,
       taskDefinition: task.taskDefinition,
       containerName: task.container.containerName,
-      loadBalancer,
-      deploymentController: CodeDeployBlueGreen.deploymentController,
-    });
-
-    const alarms = new DeploymentAlarms(this, "Alarms", {
-      targetGroups: [
-        { name: "Blue", group: loadBalancer.blueTargetGroup },
-        { name: "Green", group: loadBalancer.greenTargetGroup },
-      ],
-      target5xxPercent: config.alarms.target5xxPercent,
-      minimumRequestsPerMinute: config.alarms.minimumRequestsPerMinute,
-      p95ResponseTimeSeconds: config.alarms.p95ResponseTimeSeconds,
-      topic: shared.alarmTopic,
-    });
-
-    const strategy = new CodeDeployBlueGreen(this, "BlueGreen", {
-      names,
-      service: fargate.service,
-      loadBalancer,
-      deployment: manifest.deployment,
-      alarms: alarms.alarms,
-      taskRoles: [task.executionRole, task.taskDefinition.taskRole],
-      artifactBucket,
-      hook: {
-        vpc: shared.vpc,
-        healthCheckPath: manifest.healthCheckPath,
-        testListenerPort: config.testListenerPort,
-        logRetention: props.logRetention,
-      },
+      traffic,
+      strategy,
     });
 
     const build = new ServiceBuildProject(this, "Build", {
@@ -188,9 +151,7 @@ export class ServiceStack extends Stack {
       triggerPaths: props.triggerPaths,
       artifactBucket,
       buildProject: build.project,
-      deploymentGroup: strategy.deploymentGroup,
-      taskFamily: task.taskDefinition.family,
-      taskRoles: [task.executionRole, task.taskDefinition.taskRole],
+      deployment: strategy,
       manualApproval: manifest.deployment.manualApproval,
       // Imported by ARN: the topic's policy (shared stack) already admits CodeStar Notifications, so adding a service
       // never changes the shared stack's topic.
@@ -206,13 +167,15 @@ export class ServiceStack extends Stack {
       containerPort: manifest.port,
       cluster: shared.cluster,
       service: fargate.service,
-      application: strategy.application,
-      deploymentGroup: strategy.deploymentGroup,
+      engine: manifest.deployment.engine,
+      ...(strategy instanceof CodeDeployBlueGreen
+        ? { application: strategy.application, deploymentGroup: strategy.deploymentGroup }
+        : {}),
       hookFunction: strategy.hook?.function,
       artifactBucket,
       deployment: manifest.deployment,
-      serviceUrl: loadBalancer.serviceUrl,
-      testUrl: loadBalancer.testUrl,
+      serviceUrl: traffic.serviceUrl,
+      testUrl: traffic.testUrl,
       pipeline: pipeline.pipeline,
       pipelineName: names.pipeline,
       buildProject: build.project,
@@ -233,9 +196,11 @@ export class ServiceStack extends Stack {
     output("ContainerPort", String(t.containerPort), "Container port for the appspec");
     output("ClusterName", t.cluster.clusterName, "ECS cluster");
     output("EcsServiceName", t.service.serviceName, "ECS service");
-    output("CodeDeployApplication", t.application.applicationName, "CodeDeploy application");
-    output("CodeDeployDeploymentGroup", t.deploymentGroup.deploymentGroupName, "CodeDeploy deployment group");
-    if (t.hookFunction) output("HookFunctionName", t.hookFunction.functionName, "AfterAllowTestTraffic hook function");
+    if (t.application) output("CodeDeployApplication", t.application.applicationName, "CodeDeploy application");
+    if (t.deploymentGroup) {
+      output("CodeDeployDeploymentGroup", t.deploymentGroup.deploymentGroupName, "CodeDeploy deployment group");
+    }
+    if (t.hookFunction) output("HookFunctionName", t.hookFunction.functionName, "Test-traffic smoke test function");
     output("ArtifactBucketName", t.artifactBucket.bucketName, "Pipeline artifact bucket");
     output("CacheRepositoryUri", t.cacheRepository.repositoryUri, "ECR repository of the build's BuildKit cache");
     output("PipelineName", t.pipelineName, "CodePipeline that ships the service");

@@ -17,6 +17,7 @@ import { LogStorage } from "../constructs/log-storage.ts";
 import { Network } from "../constructs/network.ts";
 import { NotificationTopic } from "../constructs/notification-topic.ts";
 import { PushRouter } from "../constructs/push-router.ts";
+import { SharedLoadBalancers } from "../constructs/shared-load-balancers.ts";
 import { SourceRepository } from "../constructs/source-repository.ts";
 import { suppress } from "../nag.ts";
 
@@ -27,6 +28,8 @@ export interface SharedStackProps extends StackProps {
   logRetention: logs.RetentionDays;
   /** Every service pipeline's name -> its trigger paths (the CodeCommit push router starts them). */
   pipelines: Readonly<Record<string, readonly string[]>>;
+  /** The shared load balancers the services on them use, by index. */
+  sharedLoadBalancerIndexes: readonly number[];
 }
 
 /**
@@ -46,6 +49,8 @@ export class SharedStack extends Stack {
   readonly sourceRepository?: codecommit.IRepository;
   /** Starts the pipelines a CodeCommit push affects (CodeCommit source with at least one service only). */
   readonly pushRouter?: PushRouter;
+  /** The load balancers ECS-engine services share (only those some service uses). */
+  readonly sharedLoadBalancers: SharedLoadBalancers;
 
   constructor(scope: Construct, id: string, props: SharedStackProps) {
     super(scope, id, props);
@@ -109,6 +114,18 @@ export class SharedStack extends Stack {
         });
         new CfnOutput(this, "PushRouterFunctionName", { value: this.pushRouter.function.functionName });
       }
+    }
+
+    this.sharedLoadBalancers = new SharedLoadBalancers(this, "SharedLoadBalancers", {
+      vpc: this.vpc,
+      indexes: props.sharedLoadBalancerIndexes,
+      ...(config.certificateArn ? { certificateArn: config.certificateArn } : {}),
+      testListenerPort: config.testListenerPort,
+      testListenerAllowedCidrs: [...config.testListenerAllowedCidrs, ...this.egressCidrs],
+      logsBucket: this.logsBucket,
+    });
+    for (const [index, loadBalancer] of this.sharedLoadBalancers.all) {
+      new CfnOutput(this, `SharedLoadBalancer${index}Url`, { value: loadBalancer.url });
     }
 
     new CfnOutput(this, "ClusterName", { value: this.cluster.clusterName });

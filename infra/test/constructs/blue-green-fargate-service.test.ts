@@ -34,8 +34,14 @@ describe("BlueGreenFargateService", () => {
       manifest: MANIFEST,
       taskDefinition,
       containerName: "orders",
-      loadBalancer: lb,
-      deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY },
+      traffic: lb,
+      strategy: {
+        serviceOptions: { deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY } },
+        bind: (service) => {
+          service.attachToApplicationTargetGroup(lb.primaryTargetGroup);
+        },
+        deployActions: () => [],
+      },
     });
     template = Template.fromStack(stack);
   });

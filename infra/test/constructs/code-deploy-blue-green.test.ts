@@ -35,13 +35,7 @@ function deploy(deployment: ServiceManifestInput["deployment"] = {}): Deployed {
     image: ecs.ContainerImage.fromRegistry("public.ecr.aws/docker/library/node:24-bookworm-slim"),
     portMappings: [{ containerPort: 3000 }],
   });
-  const service = new ecs.FargateService(stack, "Service", {
-    cluster: ecs.Cluster.fromClusterAttributes(stack, "Cluster", { clusterName: "unit-cluster", vpc }),
-    taskDefinition,
-    deploymentController: CodeDeployBlueGreen.deploymentController,
-    minHealthyPercent: 100,
-  });
-  service.attachToApplicationTargetGroup(lb.blueTargetGroup);
+
   const metric = new cloudwatch.Metric({ namespace: "Unit", metricName: "Errors" });
   const alarms = ["First", "Second"].map((id) => metric.createAlarm(stack, id, { threshold: 1, evaluationPeriods: 1 }));
   const manifest = serviceManifest({
@@ -51,14 +45,22 @@ function deploy(deployment: ServiceManifestInput["deployment"] = {}): Deployed {
   });
   const strategy = new CodeDeployBlueGreen(stack, "BlueGreen", {
     names: NAMES,
-    service,
     loadBalancer: lb,
     deployment: manifest.deployment,
     alarms,
+    taskFamily: NAMES.taskFamily,
     taskRoles: [taskDefinition.obtainExecutionRole(), taskDefinition.taskRole],
     artifactBucket: s3.Bucket.fromBucketName(stack, "Artifacts", "unit-artifacts"),
     hook: { vpc, healthCheckPath: "/health", testListenerPort: 8080, logRetention: logs.RetentionDays.ONE_WEEK },
   });
+
+  const service = new ecs.FargateService(stack, "Service", {
+    cluster: ecs.Cluster.fromClusterAttributes(stack, "Cluster", { clusterName: "unit-cluster", vpc }),
+    taskDefinition,
+    ...strategy.serviceOptions,
+    minHealthyPercent: 100,
+  });
+  strategy.bind(service);
   return { stack, lb, service, alarms, strategy, template: Template.fromStack(stack) };
 }
 

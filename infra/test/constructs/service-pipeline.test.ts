@@ -5,10 +5,13 @@ import { Capture, Match, Template } from "aws-cdk-lib/assertions";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import * as codecommit from "aws-cdk-lib/aws-codecommit";
 import * as codedeploy from "aws-cdk-lib/aws-codedeploy";
+import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { beforeAll, describe, expect, it } from "vitest";
+import { codeDeployDeployStage } from "../../lib/constructs/code-deploy-blue-green.ts";
+import type { DeploymentStrategy } from "../../lib/constructs/deployment-strategy.ts";
 import {
   connectionServicePrefix,
   type PipelineSource,
@@ -33,6 +36,7 @@ interface Piped {
   pipeline: ServicePipeline;
   buildProject: codebuild.PipelineProject;
   deploymentGroup: codedeploy.IEcsDeploymentGroup;
+  deployRole: iam.Role;
   template: Template;
 }
 
@@ -59,6 +63,21 @@ function servicePipeline(options: { source?: SourceKind; manualApproval?: boolea
     application: codedeploy.EcsApplication.fromEcsApplicationName(stack, "Application", APPLICATION),
     deploymentGroupName: GROUP,
   });
+  // The CodeDeploy engine's Deploy stage, on an imported deployment group (the strategy's own test covers the rest).
+  const taskRoles = [
+    iam.Role.fromRoleArn(stack, "ExecutionRole", EXECUTION_ROLE),
+    iam.Role.fromRoleArn(stack, "TaskRole", TASK_ROLE),
+  ];
+  let deployRole: iam.Role | undefined;
+  const deployment: DeploymentStrategy = {
+    serviceOptions: { deploymentController: { type: ecs.DeploymentControllerType.CODE_DEPLOY } },
+    bind: () => undefined,
+    deployActions: (scope, inputs) => {
+      const stage = codeDeployDeployStage(scope, inputs, { deploymentGroup, taskFamily: "project-orders", taskRoles });
+      deployRole = stage.role;
+      return stage.actions;
+    },
+  };
   const pipeline = new ServicePipeline(stack, "Pipeline", {
     pipelineName: "project-orders",
     notificationRuleName: "project-orders-pipeline",
@@ -66,16 +85,18 @@ function servicePipeline(options: { source?: SourceKind; manualApproval?: boolea
     triggerPaths: TRIGGER_PATHS,
     artifactBucket: s3.Bucket.fromBucketName(stack, "Artifacts", BUCKET),
     buildProject,
-    deploymentGroup,
-    taskFamily: "project-orders",
-    taskRoles: [
-      iam.Role.fromRoleArn(stack, "ExecutionRole", EXECUTION_ROLE),
-      iam.Role.fromRoleArn(stack, "TaskRole", TASK_ROLE),
-    ],
+    deployment,
     manualApproval: options.manualApproval ?? false,
     notificationTopic: sns.Topic.fromTopicArn(stack, "Topic", TOPIC),
   });
-  return { stack, pipeline, buildProject, deploymentGroup, template: Template.fromStack(stack) };
+  return {
+    stack,
+    pipeline,
+    buildProject,
+    deploymentGroup,
+    deployRole: deployRole as iam.Role,
+    template: Template.fromStack(stack),
+  };
 }
 
 /** The statements of the policies attached to one role. */
@@ -162,7 +183,7 @@ describe("ServicePipeline from CodeCommit", () => {
           Image1ContainerName: PIPELINE_IMAGE_PLACEHOLDER_NAME,
         },
         InputArtifacts: [{ Name: "Build" }],
-        RoleArn: p.stack.resolve(p.pipeline.deployRole.roleArn),
+        RoleArn: p.stack.resolve(p.deployRole.roleArn),
       }),
     ]);
   });
@@ -170,7 +191,7 @@ describe("ServicePipeline from CodeCommit", () => {
   it("lets the deploy role do exactly what CodeDeployToECS needs, for this family, these roles and this group", () => {
     const family = "arn:aws:ecs:us-east-1:123456789012:task-definition/project-orders:*";
     const group = p.deploymentGroup;
-    const statements = statementsOf(p, p.pipeline.deployRole);
+    const statements = statementsOf(p, p.deployRole);
     expect(statements.filter((st) => !list(st.Action).some((a) => a.startsWith("s3:")))).toEqual([
       {
         Effect: "Allow",

@@ -109,3 +109,6 @@ export function onlyResource(template: TemplateJson, type: string) {
   const [logicalId, resource] = found[0] as [string, { Properties?: Record<string, unknown>; DependsOn?: string[] }];
   return { logicalId, properties: resource.Properties ?? {}, dependsOn: resource.DependsOn ?? [] };
 }
+
+/** A CloudFormation value that may be one item or a list (IAM Resource, Action), as a list. */
+export const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);

@@ -7,7 +7,7 @@ export {
   TriggerLimitError,
   triggerGlobs,
 } from "./push-filters.ts";
-export { SHARED_BUILD_INPUTS } from "./shared-build-inputs.ts";
+export { DEPLOY_STAGE_INPUTS, SHARED_BUILD_INPUTS } from "./shared-build-inputs.ts";
 export { matchesTriggerPath, matchingTriggerPaths } from "./trigger-match.ts";
 export {
   normalizeTriggerPaths,

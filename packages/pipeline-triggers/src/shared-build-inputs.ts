@@ -1,3 +1,5 @@
+import type { DeploymentEngine } from "@repo/service-contract";
+
 /**
  * What every service's build reads besides its own folder and its workspace dependencies: a change to any of
  * these must start every pipeline. Files are listed only when they exist; a folder (trailing slash) is a workspace
@@ -25,3 +27,10 @@ export const SHARED_BUILD_INPUTS = [
   // The Build stage runs this CLI to write taskdef.json, appspec.yaml and imageDetail.json for every service.
   "packages/create-new-task-def/",
 ] as const;
+
+/** What one engine's Deploy stage runs besides the shared inputs: its change must start that engine's pipelines. */
+export const DEPLOY_STAGE_INPUTS: Readonly<Record<DeploymentEngine, readonly string[]>> = {
+  codedeploy: [],
+  // The ECS engine's Deploy stage builds and runs this CLI (packages/ecs-deploy/buildspec.yml).
+  ecs: ["packages/ecs-deploy/"],
+};

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import path from "node:path";
-import { discoverServices } from "@repo/service-contract";
-import { SHARED_BUILD_INPUTS } from "./shared-build-inputs.ts";
+import { type DeploymentEngine, discoverServices } from "@repo/service-contract";
+import { DEPLOY_STAGE_INPUTS, SHARED_BUILD_INPUTS } from "./shared-build-inputs.ts";
 import { compare, readWorkspace, type Workspace, WorkspaceError } from "./workspace.ts";
 import { workspaceClosure } from "./workspace-dependencies.ts";
 
@@ -20,8 +20,12 @@ export interface ServiceTriggerPaths {
  * Folders end with a slash, so "apps/orders/" never matches "apps/orders-v2/...". The list is sorted, without
  * duplicates, and without paths already covered by a listed folder.
  */
-export function triggerPathsFor(repoRoot: string, serviceDir: string): string[] {
-  return computeTriggerPaths(readWorkspace(repoRoot), serviceDir);
+export function triggerPathsFor(
+  repoRoot: string,
+  serviceDir: string,
+  engine: DeploymentEngine = "codedeploy",
+): string[] {
+  return computeTriggerPaths(readWorkspace(repoRoot), serviceDir, engine);
 }
 
 /** triggerPathsFor for every service found by convention (apps/<folder>/service.json), in folder order. */
@@ -30,11 +34,11 @@ export function triggerPathsForAllServices(repoRoot: string): ServiceTriggerPath
   return discoverServices(repoRoot).map((service) => ({
     service: service.manifest.name,
     dir: service.dir,
-    paths: computeTriggerPaths(workspace, service.dir),
+    paths: computeTriggerPaths(workspace, service.dir, service.manifest.deployment.engine),
   }));
 }
 
-function computeTriggerPaths(workspace: Workspace, serviceDir: string): string[] {
+function computeTriggerPaths(workspace: Workspace, serviceDir: string, engine: DeploymentEngine): string[] {
   const dir = normalizeDir(serviceDir);
   const service = workspace.byDir.get(dir);
   if (!service) {
@@ -44,7 +48,7 @@ function computeTriggerPaths(workspace: Workspace, serviceDir: string): string[]
   }
   const paths: string[] = [];
   const roots = [service];
-  for (const input of SHARED_BUILD_INPUTS) {
+  for (const input of [...SHARED_BUILD_INPUTS, ...DEPLOY_STAGE_INPUTS[engine]]) {
     if (input.endsWith("/")) {
       // A Build-stage tool that is not in this repository (yet) cannot change, so it adds nothing.
       const tool = workspace.byDir.get(input.slice(0, -1));

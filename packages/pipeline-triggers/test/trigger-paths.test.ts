@@ -2,7 +2,13 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { readWorkspace, triggerPathsFor, triggerPathsForAllServices, WorkspaceError } from "../src/index.ts";
+import {
+  DEPLOY_STAGE_INPUTS,
+  readWorkspace,
+  triggerPathsFor,
+  triggerPathsForAllServices,
+  WorkspaceError,
+} from "../src/index.ts";
 import { createWorkspace, removeWorkspaces } from "./support/temp-workspace.ts";
 
 afterEach(removeWorkspaces);
@@ -274,5 +280,20 @@ describe("the real repository's services", () => {
     const sample = triggerPathsForAllServices(repoRoot).find((entry) => entry.dir === "apps/sample-service");
 
     expect(sample?.paths).toEqual(triggerPathsFor(repoRoot, "apps/sample-service"));
+  });
+});
+
+describe("the Deploy stage's own inputs", () => {
+  it("start an ECS-engine service's pipeline when the deploy step changes, and a CodeDeploy service's never", () => {
+    const root = createWorkspace({
+      packages: {
+        "packages/ecs-deploy": { name: "@repo/ecs-deploy" },
+        "apps/orders": { name: "@repo/orders" },
+      },
+      files: ROOT_FILES,
+    });
+    expect(triggerPathsFor(root, "apps/orders", "ecs")).toContain("packages/ecs-deploy/");
+    expect(triggerPathsFor(root, "apps/orders", "codedeploy")).not.toContain("packages/ecs-deploy/");
+    expect(DEPLOY_STAGE_INPUTS.ecs).toEqual(["packages/ecs-deploy/"]);
   });
 });

@@ -1,0 +1,186 @@
+// The ECS engine and the shared load balancer, across stacks: one CodeDeploy service and two ECS services on the
+// shared load balancer synthesize cdk-nag clean; rule priorities and placement never move; a `cdk deploy` after a
+// blue/green swap leaves the rules alone.
+import cdkNag from "cdk-nag";
+import { beforeAll, describe, expect, it } from "vitest";
+import { list, manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
+
+const ecs = (name: string, port: number, priority: number, extra: Record<string, unknown> = {}) =>
+  manifest(name, port, { deployment: { engine: "ecs" }, route: { priority }, ...extra });
+
+const MIXED = [
+  manifest("orders", 3000),
+  ecs("catalog", 3001, 1, { deployment: { engine: "ecs", strategy: "linear", percent: 20, intervalMinutes: 2 } }),
+  ecs("reviews", 3002, 2, { route: { priority: 2, hosts: ["reviews.example.com"] } }),
+];
+
+describe("one CodeDeploy service and two ECS services on the shared load balancer", () => {
+  let s: Scenario;
+  beforeAll(() => {
+    s = synthesize({ manifests: MIXED });
+  });
+
+  it("passes cdk-nag AwsSolutions with zero findings on every stack", () => {
+    for (const stack of ["bluegreen-shared", "bluegreen-orders", "bluegreen-catalog", "bluegreen-reviews"]) {
+      const report = new cdkNag.AwsSolutionsChecks().validateScope(s.infra.shared.node.root.node.findChild(stack));
+      expect(report.violations ?? [], stack).toEqual([]);
+    }
+  });
+
+  it("puts one shared load balancer in the shared stack and none in the ECS services' stacks", () => {
+    expect(
+      Object.keys(resourcesOfType(s.json("bluegreen-shared"), "AWS::ElasticLoadBalancingV2::LoadBalancer")),
+    ).toHaveLength(1);
+    for (const name of ["catalog", "reviews"]) {
+      expect(resourcesOfType(s.json(`bluegreen-${name}`), "AWS::ElasticLoadBalancingV2::LoadBalancer")).toEqual({});
+    }
+    // The CodeDeploy service keeps its own.
+    expect(
+      Object.keys(resourcesOfType(s.json("bluegreen-orders"), "AWS::ElasticLoadBalancingV2::LoadBalancer")),
+    ).toHaveLength(1);
+  });
+
+  it("runs ECS services under the ECS controller with the manifest's strategy, bake time, circuit breaker and alarms", () => {
+    const service = onlyResource(s.json("bluegreen-catalog"), "AWS::ECS::Service").properties;
+    expect(service.DeploymentController).toEqual({ Type: "ECS" });
+    expect(service.DeploymentConfiguration).toMatchObject({
+      Strategy: "LINEAR",
+      BakeTimeInMinutes: 5,
+      LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 },
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      Alarms: { Enable: true, Rollback: true, AlarmNames: expect.arrayContaining([expect.anything()]) },
+    });
+    expect((service.DeploymentConfiguration as { Alarms: { AlarmNames: unknown[] } }).Alarms.AlarmNames).toHaveLength(
+      6,
+    );
+    const [binding] = service.LoadBalancers as { AdvancedConfiguration: Record<string, unknown> }[];
+    expect(Object.keys(binding?.AdvancedConfiguration ?? {}).sort()).toEqual([
+      "AlternateTargetGroupArn",
+      "ProductionListenerRule",
+      "RoleArn",
+      "TestListenerRule",
+    ]);
+    expect(JSON.stringify(service.DeploymentConfiguration)).toContain("POST_TEST_TRAFFIC_SHIFT");
+  });
+
+  it("routes by path prefix (rewritten away) or by host, on stable priorities", () => {
+    const catalog = Object.values(
+      resourcesOfType(s.json("bluegreen-catalog"), "AWS::ElasticLoadBalancingV2::ListenerRule"),
+    );
+    expect(catalog).toHaveLength(2);
+    for (const rule of catalog) {
+      expect(rule.Properties).toMatchObject({
+        Priority: 1,
+        Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/catalog", "/catalog/*"] } }],
+        Transforms: [
+          { Type: "url-rewrite", UrlRewriteConfig: { Rewrites: [{ Regex: "^/catalog/?(.*)$", Replace: "/$1" }] } },
+        ],
+      });
+    }
+    const reviews = Object.values(
+      resourcesOfType(s.json("bluegreen-reviews"), "AWS::ElasticLoadBalancingV2::ListenerRule"),
+    );
+    for (const rule of reviews) {
+      expect(rule.Properties).toMatchObject({ Priority: 2 });
+      expect(JSON.stringify(rule.Properties?.Conditions)).toContain("reviews.example.com");
+    }
+  });
+
+  it("lets ECS's infrastructure role move only this service's two rules and register in its two groups", () => {
+    const template = s.json("bluegreen-catalog");
+    const policies = Object.values(resourcesOfType(template, "AWS::IAM::Policy")).filter((policy) =>
+      JSON.stringify(policy.Properties?.Roles).includes("BlueGreenInfrastructureRole"),
+    );
+    const statements = policies.flatMap(
+      (policy) =>
+        (policy.Properties?.PolicyDocument as { Statement: { Sid?: string; Resource: unknown }[] } | undefined)
+          ?.Statement ?? [],
+    );
+    const rules = Object.keys(resourcesOfType(template, "AWS::ElasticLoadBalancingV2::ListenerRule"));
+    expect(list(statements.find((st) => st.Sid === "ShiftTraffic")?.Resource)).toEqual(
+      rules.map((id) => ({ Ref: id })),
+    );
+    const groups = Object.keys(resourcesOfType(template, "AWS::ElasticLoadBalancingV2::TargetGroup"));
+    const registerIn = list(statements.find((st) => st.Sid === "RegisterTargets")?.Resource);
+    expect(registerIn).toHaveLength(groups.length);
+    expect(registerIn).toEqual(expect.arrayContaining(groups.map((id) => ({ Ref: id }))));
+    const role = Object.entries(resourcesOfType(template, "AWS::IAM::Role")).find(([id]) =>
+      id.startsWith("BlueGreenInfrastructureRole"),
+    )?.[1];
+    expect(role?.Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(JSON.stringify(role?.Properties?.AssumeRolePolicyDocument)).toContain("aws:SourceAccount");
+  });
+
+  it("deploys through a non-privileged CodeBuild project running ecs-deploy, after the same Build stage", () => {
+    const template = s.json("bluegreen-catalog");
+    const projects = Object.values(resourcesOfType(template, "AWS::CodeBuild::Project")).map((p) => p.Properties ?? {});
+    const deploy = projects.find((p) => p.Name === "bluegreen-catalog-deploy") as Record<string, unknown>;
+    expect(deploy).toMatchObject({
+      Source: { Type: "CODEPIPELINE", BuildSpec: "packages/ecs-deploy/buildspec.yml" },
+      Environment: { PrivilegedMode: false },
+      TimeoutInMinutes: 2 * 4 + 5 + 30 + 10,
+    });
+    const build = projects.find((p) => p.Name === "bluegreen-catalog") as { Source: { BuildSpec: string } };
+    expect(build.Source.BuildSpec).toBe("buildspec.yml");
+    const pipeline = onlyResource(template, "AWS::CodePipeline::Pipeline").properties as {
+      Stages: { Name: string; Actions: unknown[] }[];
+    };
+    expect(pipeline.Stages.map((stage) => stage.Name)).toEqual(["Source", "Build", "Deploy"]);
+    expect(JSON.stringify(pipeline.Stages[2]?.Actions)).toContain('"Provider":"CodeBuild"');
+  });
+});
+
+describe("rule priorities and placement", () => {
+  it("never renumber or move another service when one is added or removed", () => {
+    const rulesOf = (s: Scenario, name: string) =>
+      Object.values(resourcesOfType(s.json(`bluegreen-${name}`), "AWS::ElasticLoadBalancingV2::ListenerRule")).map(
+        (rule) => rule.Properties,
+      );
+    const before = synthesize({ manifests: [ecs("catalog", 3001, 1), ecs("reviews", 3002, 2)] });
+    const added = synthesize({ manifests: [ecs("alpha", 3003, 3), ecs("catalog", 3001, 1), ecs("reviews", 3002, 2)] });
+    const removed = synthesize({ manifests: [ecs("reviews", 3002, 2)] });
+    expect(rulesOf(added, "catalog")).toEqual(rulesOf(before, "catalog"));
+    expect(rulesOf(added, "reviews")).toEqual(rulesOf(before, "reviews"));
+    expect(rulesOf(removed, "reviews")).toEqual(rulesOf(before, "reviews"));
+  });
+
+  it("spill over to a second shared load balancer past 50 services, keeping the first 50 where they were", () => {
+    const many = Array.from({ length: 52 }, (_, index) => ecs(`svc-${index + 1}`, 4000 + index, index + 1));
+    const s = synthesize({ manifests: many });
+    expect(
+      Object.keys(resourcesOfType(s.json("bluegreen-shared"), "AWS::ElasticLoadBalancingV2::LoadBalancer")),
+    ).toHaveLength(2);
+    const listenerOf = (name: string) =>
+      JSON.stringify(
+        Object.values(resourcesOfType(s.json(`bluegreen-${name}`), "AWS::ElasticLoadBalancingV2::ListenerRule"))[0]
+          ?.Properties?.ListenerArn,
+      );
+    expect(listenerOf("svc-1")).toContain("Shared0");
+    expect(listenerOf("svc-50")).toContain("Shared0");
+    expect(listenerOf("svc-51")).toContain("Shared1");
+  });
+});
+
+describe("drift safety: what CDK owns and what ECS owns", () => {
+  it("changing a native service's settings leaves its rules and target groups exactly as they were", () => {
+    const before = synthesize({ manifests: [ecs("catalog", 3001, 1)] }).json("bluegreen-catalog");
+    const after = synthesize({
+      manifests: [
+        ecs("catalog", 3001, 1, {
+          cpu: 1024,
+          memory: 2048,
+          desiredCount: 3,
+          scaling: { minTasks: 3, maxTasks: 9, requestsPerTarget: 800, cpuPercent: 50 },
+          environment: { FEATURE: "on" },
+          deployment: { engine: "ecs", strategy: "all-at-once", terminationWaitMinutes: 10 },
+        }),
+      ],
+    }).json("bluegreen-catalog");
+    expect(JSON.stringify(after)).not.toEqual(JSON.stringify(before));
+    for (const type of ["AWS::ElasticLoadBalancingV2::ListenerRule", "AWS::ElasticLoadBalancingV2::TargetGroup"]) {
+      expect(resourcesOfType(after, type), type).toEqual(resourcesOfType(before, type));
+    }
+    // The service names its task definition by family, so CloudFormation never starts a deployment of its own.
+    expect(onlyResource(after, "AWS::ECS::Service").properties.TaskDefinition).toBe("bluegreen-catalog");
+  });
+});
