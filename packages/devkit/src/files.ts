@@ -2,8 +2,17 @@
 // included), never node_modules, build output or caches. The one ignore list is the repository's .gitignore: git
 // applies it where the folder is a checkout, and this module applies it where git cannot answer (a copy, an archive).
 import { execFileSync } from "node:child_process";
-import { type Dirent, lstatSync, readdirSync, readFileSync } from "node:fs";
-import { copyFile, lstat, mkdir, readlink, symlink, utimes } from "node:fs/promises";
+import {
+  copyFileSync,
+  type Dirent,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  utimesSync,
+} from "node:fs";
 import path from "node:path";
 
 export const IGNORE_FILE = ".gitignore";
@@ -27,29 +36,29 @@ export interface CopyOptions {
  * Copies the project's files into `target` (created): modes and modification times kept, so an image build's layer
  * cache sees the files it saw last time; symbolic links stay links. What a fresh clone holds before `pnpm install`.
  */
-export async function copyProjectFiles(
+export function copyProjectFiles(
   root: string,
   target: string,
   options: CopyOptions = {},
-): Promise<{ files: number; bytes: number }> {
+): { files: number; bytes: number } {
   const files = projectFiles(root).filter((file) => options.include?.(file) ?? true);
   let copied = 0;
   let bytes = 0;
   const folders = new Set<string>();
   for (const file of files) {
     const from = path.join(root, file);
-    const info = await lstat(from);
+    const info = lstatSync(from);
     const to = path.join(target, file);
     const folder = path.dirname(to);
     if (!folders.has(folder)) {
-      await mkdir(folder, { recursive: true });
+      mkdirSync(folder, { recursive: true });
       folders.add(folder);
     }
     if (info.isSymbolicLink()) {
-      await symlink(await readlink(from), to);
+      symlinkSync(readlinkSync(from), to);
     } else {
-      await copyFile(from, to);
-      await utimes(to, info.atime, info.mtime);
+      copyFileSync(from, to);
+      utimesSync(to, info.atime, info.mtime);
       bytes += info.size;
     }
     copied++;

@@ -70,12 +70,12 @@ function copyTarget(repo: string): string {
 }
 
 describe("projectFiles and copyProjectFiles", () => {
-  it("copy what a checkout of the working tree holds: uncommitted work in, ignored and deleted files out", async () => {
+  it("copy what a checkout of the working tree holds: uncommitted work in, ignored and deleted files out", () => {
     const repo = repository();
     expect(projectFiles(repo)).toEqual(WORKING_TREE);
     expect(projectFiles(repo, "apps/a")).toEqual([".artifacts/kept", "run.sh"]);
     const target = copyTarget(repo);
-    expect(await copyProjectFiles(repo, target)).toMatchObject({ files: WORKING_TREE.length });
+    expect(copyProjectFiles(repo, target)).toMatchObject({ files: WORKING_TREE.length });
     expect(readFileSync(path.join(target, "committed.txt"), "utf8")).toBe("v2 (uncommitted)");
     expect(readFileSync(path.join(target, "untracked.txt"), "utf8")).toBe("new");
     expect(() => statSync(path.join(target, "deleted.txt"))).toThrow();
@@ -83,29 +83,29 @@ describe("projectFiles and copyProjectFiles", () => {
     expect(() => statSync(path.join(target, ".git"))).toThrow();
   });
 
-  it("outside a checkout, leave out what the root .gitignore ignores: the same files as git", async () => {
+  it("outside a checkout, leave out what the root .gitignore ignores: the same files as git", () => {
     const repo = repository();
     rmSync(path.join(repo, ".git"), { recursive: true });
     expect(projectFiles(repo)).toEqual(WORKING_TREE);
     expect(projectFiles(repo, "apps/a")).toEqual([".artifacts/kept", "run.sh"]);
     const target = copyTarget(repo);
-    await copyProjectFiles(repo, target);
+    copyProjectFiles(repo, target);
     expect(projectFiles(target)).toEqual(WORKING_TREE);
   });
 
-  it("copy only the files asked for", async () => {
+  it("copy only the files asked for", () => {
     const repo = repository();
     const target = copyTarget(repo);
-    await copyProjectFiles(repo, target, { include: (file) => file.startsWith("apps/") });
+    copyProjectFiles(repo, target, { include: (file) => file.startsWith("apps/") });
     expect(projectFiles(target)).toEqual(["apps/a/.artifacts/kept", "apps/a/run.sh"]);
   });
 
-  it("keep modes, modification times and symbolic links", async () => {
+  it("keep modes, modification times and symbolic links", () => {
     const repo = repository();
     const past = new Date("2024-01-02T03:04:05Z");
     utimesSync(path.join(repo, "committed.txt"), past, past);
     const target = copyTarget(repo);
-    await copyProjectFiles(repo, target);
+    copyProjectFiles(repo, target);
     expect(statSync(path.join(target, "apps/a/run.sh")).mode & 0o777).toBe(0o755);
     expect(statSync(path.join(target, "committed.txt")).mtime.toISOString()).toBe(past.toISOString());
     expect(lstatSync(path.join(target, "link.txt")).isSymbolicLink()).toBe(true);

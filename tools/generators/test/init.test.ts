@@ -1,13 +1,16 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { projectFiles } from "@repo/devkit/files";
 import { readWorkspace } from "@repo/pipeline-triggers";
 import { deploymentConfigSchema } from "@repo/service-contract";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { listProjectFiles } from "../src/workspace/project-files.ts";
+import { MAINTAINERS_DIR, maintainersOutputs } from "../src/init/maintainers.ts";
+import { diagramIn, workspaceDiagram } from "../src/workspace/diagram.ts";
 import { runGenerator } from "./support/plop.ts";
 import {
   copyWorkspace,
   currentScope,
+  REPO_ROOT,
   readJson,
   readText,
   removeCopies,
@@ -61,7 +64,7 @@ describe("pnpm plop init", () => {
     expect(packages.filter((name) => name?.startsWith("@"))).toEqual(
       packages.filter((name) => name?.startsWith(`${newScope}/`)),
     );
-    for (const file of listProjectFiles(root)) {
+    for (const file of projectFiles(root)) {
       if (file === "pnpm-lock.yaml") continue;
       expect(readText(root, file), file).not.toMatch(new RegExp(`(^|[^\\w@])${oldScope}/`));
     }
@@ -191,5 +194,94 @@ describe("pnpm plop init refuses, writing nothing", () => {
     const run = await runGenerator(root, "init", answers);
     expect(run.failures.join("\n")).toMatch(message);
     expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+  });
+});
+
+describe("pnpm plop init and the template maintainers' tools", () => {
+  const keep = [oldScope, "shop", "eu-west-1", "shop", "_", "main"];
+
+  it("removes them when asked: the folder, its script, its workspace entry, the README's words about it", async () => {
+    const root = copyWorkspace({ git: true });
+    const before = snapshotTree(root);
+
+    const run = await runGenerator(root, "init", [...keep, "yes"]);
+
+    expect(run.failures).toEqual([]);
+    const changed = treeChanges(before, snapshotTree(root));
+    const removed = [...before.keys()].filter(
+      (file) => file.startsWith(`${MAINTAINERS_DIR}/`) || maintainersOutputs(REPO_ROOT).includes(file),
+    );
+    expect(removed.length).toBeGreaterThan(1);
+    expect(changed).toEqual(
+      [...removed, "README.md", "infra/deployment.config.json", "package.json", "pnpm-workspace.yaml"].sort(),
+    );
+    expect(existsSync(path.join(root, MAINTAINERS_DIR))).toBe(false);
+    expect(run.changes[0]?.path).toContain(`removed:\n      ${MAINTAINERS_DIR}/`);
+
+    const scripts = readJson<{ scripts: Record<string, string> }>(root, "package.json").scripts;
+    expect(Object.values(scripts).join("\n")).not.toContain(MAINTAINERS_DIR);
+    expect(scripts.test).toBeDefined();
+    expect(readText(root, "pnpm-workspace.yaml")).not.toContain(MAINTAINERS_DIR);
+    const readme = readText(root, "README.md");
+    expect(readme).not.toContain(MAINTAINERS_DIR);
+    expect(readme).not.toContain("<!-- maintainers:");
+    expect(readme).not.toContain("pnpm bench");
+    expect(readme).toContain("| `pnpm rehearse <service>`");
+    expect(diagramIn(readme)).toBe(workspaceDiagram(readWorkspace(root)));
+    // pnpm install was skipped (PLOP_SKIP_INSTALL): the lockfile is the next install's to rewrite.
+    expect(run.changes[1]?.path).toContain("run pnpm install to drop the packages in pnpm-lock.yaml");
+
+    // Gone means gone: asked again, there is nothing to change.
+    const again = await runGenerator(root, "init", [...keep, "yes"]);
+    expect(again.changes[0]?.path).toMatch(/^nothing to change/);
+  });
+
+  it("keeps them without an answer (a rerun of init changes nothing), or when told no", async () => {
+    const root = copyWorkspace();
+    const before = snapshotTree(root);
+    for (const answers of [[...keep], [...keep, "no"], [...keep, "_"]]) {
+      const run = await runGenerator(root, "init", answers);
+      expect(run.failures).toEqual([]);
+      expect(treeChanges(before, snapshotTree(root)).filter((file) => file.startsWith("tools/"))).toEqual([]);
+    }
+  });
+
+  it("refuses, writing nothing, while CI still runs them", async () => {
+    const root = copyWorkspace();
+    const workflow = path.join(root, ".github/workflows/bench.yml");
+    mkdirSync(path.dirname(workflow), { recursive: true });
+    writeFileSync(workflow, "jobs:\n  bench:\n    steps:\n      - run: pnpm bench --smoke\n");
+    const before = snapshotTree(root);
+
+    const run = await runGenerator(root, "init", [...keep, "yes"]);
+
+    expect(run.failures.join("\n")).toContain(".github/workflows/bench.yml:4: - run: pnpm bench --smoke");
+    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+  });
+
+  it("refuses an answer that is not yes or no", async () => {
+    const run = await runGenerator(copyWorkspace(), "init", [...keep, "maybe"]);
+    expect(run.failures.join("\n")).toContain('removeMaintainers: "maybe" must be yes or no');
+  });
+
+  it("puts everything back when pnpm install fails", async () => {
+    vi.stubEnv("PLOP_SKIP_INSTALL", "");
+    const root = copyWorkspace();
+    // A real install failure: a workspace package depending on a folder that does not exist.
+    mkdirSync(path.join(root, "packages/broken"));
+    writeFileSync(
+      path.join(root, "packages/broken/package.json"),
+      JSON.stringify({ name: `${oldScope}/broken`, private: true, dependencies: { missing: "file:../missing" } }),
+    );
+    const before = snapshotTree(root, "content");
+
+    const run = await runGenerator(root, "init", [...keep, "yes"]);
+
+    const failure = run.failures.join("\n");
+    expect(failure).toContain("pnpm install --offline --no-frozen-lockfile exited with 1");
+    expect(failure).toContain(
+      `and ${MAINTAINERS_DIR}, ${maintainersOutputs(REPO_ROOT).join(", ")}; pnpm-lock.yaml restored`,
+    );
+    expect(treeChanges(before, snapshotTree(root, "content"))).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { projectFiles } from "@repo/devkit/files";
 import { triggerPathsFor } from "@repo/pipeline-triggers";
 import { discoverServices, loadServiceManifest } from "@repo/service-contract";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { deriveService, readTemplateFiles } from "../src/service/derive.ts";
 import { servicePackageName, TEMPLATE_DIR, templateManifest } from "../src/service/settings.ts";
-import { listProjectFiles } from "../src/workspace/project-files.ts";
 import { runGenerator } from "./support/plop.ts";
 import {
   copyWorkspace,
@@ -20,7 +20,7 @@ import {
 
 const scope = currentScope();
 const samplePort = templateManifest(REPO_ROOT).port;
-const templateFiles = listProjectFiles(REPO_ROOT, TEMPLATE_DIR);
+const templateFiles = projectFiles(REPO_ROOT, TEMPLATE_DIR);
 
 beforeEach(() => {
   vi.stubEnv("PLOP_SKIP_INSTALL", "1");
@@ -66,8 +66,8 @@ describe("the template", () => {
     }
     expect(templateFiles).toContain("service.json");
     expect(templateFiles).toContain("src/config.ts");
-    expect(listProjectFiles(plain, TEMPLATE_DIR)).toEqual(templateFiles);
-    expect(listProjectFiles(git, TEMPLATE_DIR)).toEqual(templateFiles);
+    expect(projectFiles(plain, TEMPLATE_DIR)).toEqual(templateFiles);
+    expect(projectFiles(git, TEMPLATE_DIR)).toEqual(templateFiles);
   });
 });
 

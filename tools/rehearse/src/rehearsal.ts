@@ -95,7 +95,7 @@ export async function rehearse(request: RehearsalRequest): Promise<RehearsalResu
   let registry: LocalRegistry | undefined;
   let keepWork = false;
   try {
-    const copied = await copyProjectFiles(repoRoot, sourceDir);
+    const copied = copyProjectFiles(repoRoot, sourceDir);
     log(`scratch copy: ${copied.files} files (${(copied.bytes / 1e6).toFixed(1)} MB) in ${sourceDir}`);
     const buildspec = await readBuildspec(sourceDir);
     const notes = [...buildspec.notes, ...runtimeNotes(buildspec)];

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { workspaceRoot } from "@repo/service-contract";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseCliArgs } from "../src/args.ts";
 import { type BenchReport, figure } from "../src/model.ts";
 import { formatValue, renderMarkdown, renderTextTable, tableRows } from "../src/report.ts";
 import { sortForTable, writeReport } from "../src/suite.ts";
@@ -147,5 +148,21 @@ describe("writeReport", () => {
     mkdirSync(path.join(out, "benchmarks.json", "in-the-way"), { recursive: true });
     expect(() => writeReport(report(), out, dir as string)).toThrow();
     expect(readdirSync(out).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("what a full run writes outside tools/maintainers", () => {
+  it("is what package.json's `writes` lists, so pnpm plop init removes it with the bench", () => {
+    const repoRoot = workspaceRoot(fileURLToPath(import.meta.url));
+    const parsed = parseCliArgs([], {}, repoRoot);
+    if (parsed.help || !parsed.options.outDir) throw new Error("a full run writes its report");
+    const dir = mkdtempSync(path.join(tmpdir(), "bench-report-"));
+    const written = writeReport(report(), dir, repoRoot);
+    rmSync(dir, { recursive: true, force: true });
+    const files = [written.json, written.markdown].map((file) =>
+      path.posix.join(path.relative(repoRoot, parsed.options.outDir as string), path.basename(file)),
+    );
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { writes: string[] };
+    expect(pkg.writes).toEqual(files.sort());
   });
 });

@@ -130,7 +130,7 @@ export const imagePart: BenchPart = {
 
     const copy = await ctx.makeTempDir("image");
     ctx.progress(`copying the repository to ${copy}`);
-    await copyProjectFiles(ctx.repoRoot, copy);
+    copyProjectFiles(ctx.repoRoot, copy);
     const tag = benchImageTag(service);
     const request = (imageTag: string, onLine: (line: string) => void): BuildRequest => ({
       contextDir: copy,

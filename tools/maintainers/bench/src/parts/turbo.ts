@@ -70,7 +70,7 @@ export const turboPart: BenchPart = {
     const dir = await ctx.makeTempDir("turbo");
     const copy = path.join(dir, "repo");
     ctx.progress(`copying the repository to ${copy} (no node_modules, no caches)`);
-    await copyProjectFiles(ctx.repoRoot, copy);
+    copyProjectFiles(ctx.repoRoot, copy);
     // A repository of its own with every file in its index, as a clone has them: Biome reads .gitignore through
     // it, and turbo hashes through git (with an empty index it hashed the task logs under .turbo/ as inputs, so
     // nothing was ever cached). Nothing is committed; the copy is deleted afterwards.
