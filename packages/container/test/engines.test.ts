@@ -6,6 +6,20 @@ import { readImageConfig, signalName, startCommand } from "../src/engines/image-
 import { digestFromPushOutput, isLoopbackRegistry, registryHost } from "../src/engines/registry-ref.ts";
 import { splitImageSize } from "../src/sizes.ts";
 
+/** An expected command line, written as the words a shell would split it into. */
+function words(line: string): string[] {
+  return line.split(" ");
+}
+
+/** What the sample image's config says, as both engines read it. */
+const SAMPLE_CONFIG = {
+  user: "node",
+  entrypoint: ["docker-entrypoint.sh"],
+  cmd: ["node", "dist/server.js"],
+  exposedPorts: [3000],
+  stopSignal: "SIGTERM",
+};
+
 /** Real `buildah inspect --type image` output (trimmed to the fields read) of the sample service and its base. */
 function fixture(name: string) {
   return JSON.parse(readFileSync(new URL(`fixtures/${name}.json`, import.meta.url), "utf8"));
@@ -19,13 +33,7 @@ describe("imageInfoFromBuildahInspect", () => {
       { diffId: "sha256:a679f5a6520676363923398ed88e08398573099cffdb62b3054dc2a20db90c09", sizeBytes: 3841024 },
     ]);
     expect(info.sizeBytes).toBe(289959424 + 3841024);
-    expect(info).toMatchObject({
-      user: "node",
-      entrypoint: ["docker-entrypoint.sh"],
-      cmd: ["node", "dist/server.js"],
-      exposedPorts: [3000],
-      stopSignal: "SIGTERM",
-    });
+    expect(info).toMatchObject(SAMPLE_CONFIG);
   });
 
   it("splits the sample image into its base and the service's bundle", () => {
@@ -76,11 +84,7 @@ describe("imageInfoFromDockerInspect", () => {
         { diffId: "sha256:aaa", sizeBytes: null },
         { diffId: "sha256:bbb", sizeBytes: null },
       ],
-      user: "node",
-      entrypoint: ["docker-entrypoint.sh"],
-      cmd: ["node", "dist/server.js"],
-      exposedPorts: [3000],
-      stopSignal: "SIGTERM",
+      ...SAMPLE_CONFIG,
     });
   });
 
@@ -127,33 +131,17 @@ describe("engine command lines", () => {
   };
 
   it("buildah builds with layer caching and the chosen isolation", () => {
-    expect(buildahBuildArgs(build, "chroot")).toEqual([
-      "bud",
-      "--isolation",
-      "chroot",
-      "--layers",
-      "--force-rm",
-      "--file",
-      "apps/orders/Dockerfile",
-      "--tag",
-      "localhost/orders:container-test",
-      "--build-arg",
-      "SERVICE=orders",
-      "--build-arg",
-      "PORT=3001",
-      "/repo",
-    ]);
+    expect(buildahBuildArgs(build, "chroot")).toEqual(
+      words(
+        "bud --isolation chroot --layers --force-rm --file apps/orders/Dockerfile --tag localhost/orders:container-test --build-arg SERVICE=orders --build-arg PORT=3001 /repo",
+      ),
+    );
   });
 
   it("both engines can build without their layer cache", () => {
-    expect(buildahBuildArgs({ ...build, noCache: true }, "chroot").slice(0, 6)).toEqual([
-      "bud",
-      "--isolation",
-      "chroot",
-      "--layers",
-      "--force-rm",
-      "--no-cache",
-    ]);
+    expect(buildahBuildArgs({ ...build, noCache: true }, "chroot").slice(0, 6)).toEqual(
+      words("bud --isolation chroot --layers --force-rm --no-cache"),
+    );
     expect(dockerBuildArgs({ ...build, noCache: true }).slice(0, 3)).toEqual([
       "build",
       "--progress=plain",
@@ -162,45 +150,23 @@ describe("engine command lines", () => {
   });
 
   it("docker builds with plain progress output", () => {
-    expect(dockerBuildArgs(build)).toEqual([
-      "build",
-      "--progress=plain",
-      "--file",
-      "apps/orders/Dockerfile",
-      "--tag",
-      "localhost/orders:container-test",
-      "--build-arg",
-      "SERVICE=orders",
-      "--build-arg",
-      "PORT=3001",
-      "/repo",
-    ]);
+    expect(dockerBuildArgs(build)).toEqual(
+      words(
+        "build --progress=plain --file apps/orders/Dockerfile --tag localhost/orders:container-test --build-arg SERVICE=orders --build-arg PORT=3001 /repo",
+      ),
+    );
   });
 
   it("docker publishes the container port on loopback only and sets PORT", () => {
     expect(
       dockerCreateArgs({ image: "localhost/orders:t", containerPort: 3001, env: { LOG_LEVEL: "info" } }, 45000),
-    ).toEqual([
-      "create",
-      "--publish",
-      "127.0.0.1:45000:3001",
-      "--env",
-      "LOG_LEVEL=info",
-      "--env",
-      "PORT=3001",
-      "localhost/orders:t",
-    ]);
+    ).toEqual(words("create --publish 127.0.0.1:45000:3001 --env LOG_LEVEL=info --env PORT=3001 localhost/orders:t"));
   });
 
   it("buildah pushes over plain HTTP to loopback registries only, and records the digest", () => {
-    expect(buildahPushArgs("localhost/orders:t", "127.0.0.1:5000/orders:abc", "/tmp/d")).toEqual([
-      "push",
-      "--tls-verify=false",
-      "--digestfile",
-      "/tmp/d",
-      "localhost/orders:t",
-      "docker://127.0.0.1:5000/orders:abc",
-    ]);
+    expect(buildahPushArgs("localhost/orders:t", "127.0.0.1:5000/orders:abc", "/tmp/d")).toEqual(
+      words("push --tls-verify=false --digestfile /tmp/d localhost/orders:t docker://127.0.0.1:5000/orders:abc"),
+    );
     expect(
       buildahPushArgs("localhost/orders:t", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:abc", "/tmp/d")[1],
     ).toBe("--tls-verify=true");

@@ -1,4 +1,10 @@
-import { type Env, RESULT_FLAGS, type Invocation as ResultInvocation, readInvocation } from "@repo/devkit/cli";
+import {
+  type Env,
+  type Invocation as ResultInvocation,
+  readInvocation,
+  resultFlagNames,
+  valueFlags,
+} from "@repo/devkit/cli";
 import { UsageError } from "./errors.ts";
 import { type HookFunctions, resolveHooks } from "./hooks.ts";
 
@@ -52,27 +58,19 @@ export const DEFAULT_OUT = ".";
 export const DEFAULT_APPSPEC = "appspec.yaml";
 
 const CLI_OPTIONS = {
-  family: { type: "string" },
-  container: { type: "string" },
-  image: { type: "string" },
-  digest: { type: "string" },
-  port: { type: "string" },
-  template: { type: "string" },
-  out: { type: "string" },
-  appspec: { type: "string" },
+  ...valueFlags("family", "container", "image", "digest", "port", "template", "out", "appspec"),
   hook: { type: "string", multiple: true },
 } as const;
 
+const COMMAND_LINE = { flags: CLI_OPTIONS, fallbacks: ENV_FALLBACKS, UsageError };
+
 /** Every long flag the CLI accepts (the buildspec test checks its invocation against this). */
-export const CLI_FLAGS = Object.keys({ ...CLI_OPTIONS, ...RESULT_FLAGS });
+export const CLI_FLAGS = resultFlagNames(COMMAND_LINE);
 
 export function parseCommandLine(argv: readonly string[], env: Env): Invocation {
-  return readInvocation(argv, env, {
-    flags: CLI_OPTIONS,
-    fallbacks: ENV_FALLBACKS,
-    usageError: (message, cause) => new UsageError(`${message} (see --help)`, { cause }),
-    options: (setting, values) => renderOptions(setting, (values.hook as string[] | undefined) ?? [], env),
-  });
+  return readInvocation(argv, env, COMMAND_LINE, (setting, values) =>
+    renderOptions(setting, (values.hook as string[] | undefined) ?? [], env),
+  );
 }
 
 function renderOptions(

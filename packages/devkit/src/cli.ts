@@ -63,6 +63,20 @@ export function failureOfKind<Kinds extends string, Failure extends CliFailure<K
 
 export const HELP_FLAG = { help: { type: "boolean", short: "h" } } as const;
 
+/** Flags that take a value, e.g. `--cluster <name>`: a parseArgs option for each name. */
+export function valueFlags<const Names extends readonly string[]>(...names: Names) {
+  return Object.fromEntries(names.map((name) => [name, { type: "string" }])) as {
+    [Name in Names[number]]: { type: "string" };
+  };
+}
+
+/** Flags that are on when given, e.g. `--json`. */
+export function switchFlags<const Names extends readonly string[]>(...names: Names) {
+  return Object.fromEntries(names.map((name) => [name, { type: "boolean" }])) as {
+    [Name in Names[number]]: { type: "boolean" };
+  };
+}
+
 export interface FlagsConfig {
   /** Arguments that are not flags are allowed (default: not). */
   positionals?: boolean;
@@ -198,26 +212,41 @@ export type Invocation<Options> =
   | { action: "version" }
   | { action: "run"; options: Options; json: boolean };
 
+/** A result CLI's command line: its own flags (RESULT_FLAGS come with them), their variables, its usage error. */
+export interface ResultCommandLine<Fallback extends string> {
+  flags: ParseArgsOptionsConfig;
+  /** Flag -> the environment variable read when the flag is absent. */
+  fallbacks: Readonly<Record<Fallback, string>>;
+  UsageError: new (message: string, options?: ErrorOptions) => Error;
+}
+
+/** Every long flag of the command line. */
+export function resultFlagNames(commandLine: Pick<ResultCommandLine<string>, "flags">): string[] {
+  return Object.keys({ ...commandLine.flags, ...RESULT_FLAGS });
+}
+
 /**
- * Reads a command line of RESULT_FLAGS and `flags`, each of `flags` falling back to its environment variable:
- * --help and --version end it; otherwise `options` builds the run's options from the settings.
+ * Reads the command line, each flag falling back to its environment variable: --help and --version end it;
+ * otherwise `options` builds the run's options from the settings. A parse problem points at --help.
  */
-export function readInvocation<const Flags extends ParseArgsOptionsConfig, Fallback extends string, Options>(
+export function readInvocation<Fallback extends string, Options>(
   argv: readonly string[],
   env: Env,
-  spec: {
-    flags: Flags;
-    fallbacks: Readonly<Record<Fallback, string>>;
-    usageError: (message: string, cause: unknown) => Error;
-    options: (setting: (flag: Fallback) => string | undefined, values: Record<string, unknown>) => Options;
-  },
+  commandLine: ResultCommandLine<Fallback>,
+  options: (setting: (flag: Fallback) => string | undefined, values: Record<string, unknown>) => Options,
 ): Invocation<Options> {
-  const parsed = parseFlags(argv, { ...spec.flags, ...RESULT_FLAGS }, { usageError: spec.usageError });
+  const parsed = parseFlags(
+    argv,
+    { ...commandLine.flags, ...RESULT_FLAGS },
+    {
+      usageError: (message, cause) => new commandLine.UsageError(`${message} (see --help)`, { cause }),
+    },
+  );
   const values = parsed.values as Record<string, unknown>;
   if (values.help) return { action: "help" };
   if (values.version) return { action: "version" };
-  const setting = settingsReader(values as Partial<Record<Fallback, unknown>>, env, spec.fallbacks);
-  return { action: "run", options: spec.options(setting, values), json: values.json === true };
+  const setting = settingsReader(values as Partial<Record<Fallback, unknown>>, env, commandLine.fallbacks);
+  return { action: "run", options: options(setting, values), json: values.json === true };
 }
 
 /** A result CLI: its invocation, its work, and how it says things on stderr. */

@@ -9,11 +9,13 @@ import {
   HELP_FLAG,
   parseFlags,
   readInvocation,
+  resultFlagNames,
   runResultCli,
   runTool,
   settingsReader,
   type Tool,
   UsageError,
+  valueFlags,
 } from "../src/cli.ts";
 
 function io(env: Record<string, string> = {}): CliIo & { out: string; err: string } {
@@ -144,12 +146,12 @@ describe("runResultCli", () => {
     version: "1.2.3",
     help: (version: string) => `deploy ${version}\n`,
     parse: (argv: readonly string[], env: Readonly<Record<string, string | undefined>>) =>
-      readInvocation(argv, env, {
-        flags: { cluster: { type: "string" } } as const,
-        fallbacks: { cluster: "ECS_CLUSTER" },
-        usageError: (message: string) => new DeployUsageError(`${message} (see --help)`),
-        options: (setting) => ({ cluster: setting("cluster") }),
-      }),
+      readInvocation(
+        argv,
+        env,
+        { flags: valueFlags("cluster"), fallbacks: { cluster: "ECS_CLUSTER" }, UsageError: DeployUsageError },
+        (setting) => ({ cluster: setting("cluster") }),
+      ),
     run,
     say: (cliIo: CliIo, line: string) => cliIo.stderr(`deploy: ${line}\n`),
     kindLabel: (kind: string) => (kind === "timedOut" ? "timed out" : `${kind} error`),
@@ -174,6 +176,16 @@ describe("runResultCli", () => {
     expect(JSON.parse(json.out)).toEqual({ outcome: "SUCCESSFUL", arn: "arn:x" });
   });
 
+  it("names every flag, its own and --json, --help, --version", () => {
+    expect(resultFlagNames({ flags: valueFlags("cluster", "service") })).toEqual([
+      "cluster",
+      "service",
+      "json",
+      "help",
+      "version",
+    ]);
+  });
+
   it("reads the flag, else its environment variable", () => {
     const { parse } = cli(result);
     expect(parse([], { ECS_CLUSTER: "env" })).toEqual({ action: "run", options: { cluster: "env" }, json: false });
@@ -184,23 +196,21 @@ describe("runResultCli", () => {
     const usage = io();
     expect(await runResultCli(cli(result), ["--nope"], usage)).toBe(2);
     expect(usage.err).toMatch(/^deploy: usage error: Unknown option '--nope'.* \(see --help\)\n$/);
-    const timedOut = io();
-    expect(
-      await runResultCli(
-        cli(() => Promise.reject(new TimeoutError("still running"))),
+    const failingWith = async (error: Error) => {
+      const captured = io();
+      const code = await runResultCli(
+        cli(() => Promise.reject(error)),
         [],
-        timedOut,
-      ),
-    ).toBe(7);
-    expect(timedOut.err).toBe("deploy: timed out: still running\n");
-    const unexpected = io();
-    expect(
-      await runResultCli(
-        cli(() => Promise.reject(new TypeError("oops"))),
-        [],
-        unexpected,
-      ),
-    ).toBe(1);
+        captured,
+      );
+      return { code, err: captured.err };
+    };
+    expect(await failingWith(new TimeoutError("still running"))).toEqual({
+      code: 7,
+      err: "deploy: timed out: still running\n",
+    });
+    const unexpected = await failingWith(new TypeError("oops"));
+    expect(unexpected.code).toBe(1);
     expect(unexpected.err).toMatch(/^deploy: unexpected error: TypeError: oops\n {4}at /);
   });
 });

@@ -1,8 +1,8 @@
 import { ENV_FALLBACKS as BUILD_STAGE_ENV } from "@repo/create-new-task-def";
-import { type Env, RESULT_FLAGS, type Invocation as ResultInvocation, readInvocation } from "@repo/devkit/cli";
+import * as cli from "@repo/devkit/cli";
 import { UsageError } from "./errors.ts";
 
-export type { Env };
+export type Env = cli.Env;
 
 /** What ECS does with a deployment of ours that is still running when the timeout comes. */
 export const ON_TIMEOUT = ["rollback", "leave"] as const;
@@ -22,7 +22,7 @@ export interface DeployOptions {
   onTimeout: OnTimeout;
 }
 
-export type Invocation = ResultInvocation<DeployOptions>;
+export type Invocation = cli.Invocation<DeployOptions>;
 
 /**
  * Flag name -> the environment variable read when the flag is absent. The container and the artifacts folder use the
@@ -45,26 +45,21 @@ export const DEFAULTS = {
   onTimeout: "rollback" satisfies OnTimeout,
 } as const;
 
-const CLI_OPTIONS = {
-  cluster: { type: "string" },
-  service: { type: "string" },
-  container: { type: "string" },
-  artifacts: { type: "string" },
-  timeout: { type: "string" },
-  "poll-interval": { type: "string" },
-  "on-timeout": { type: "string" },
-} as const;
+const CLI_OPTIONS = cli.valueFlags(
+  "cluster",
+  "service",
+  "container",
+  "artifacts",
+  "timeout",
+  "poll-interval",
+  "on-timeout",
+);
 
 /** Every long flag the CLI accepts (the buildspec test checks its invocation against this). */
-export const CLI_FLAGS = Object.keys({ ...CLI_OPTIONS, ...RESULT_FLAGS });
+export const CLI_FLAGS = cli.resultFlagNames({ flags: CLI_OPTIONS });
 
 export function parseCommandLine(argv: readonly string[], env: Env): Invocation {
-  return readInvocation(argv, env, {
-    flags: CLI_OPTIONS,
-    fallbacks: ENV_FALLBACKS,
-    usageError: (message, cause) => new UsageError(`${message} (see --help)`, { cause }),
-    options: deployOptions,
-  });
+  return cli.readInvocation(argv, env, { flags: CLI_OPTIONS, fallbacks: ENV_FALLBACKS, UsageError }, deployOptions);
 }
 
 function deployOptions(setting: (flag: keyof typeof ENV_FALLBACKS) => string | undefined): DeployOptions {

@@ -1,5 +1,5 @@
 import { type EngineChoice, engineChoice } from "@repo/container";
-import { type Env, envValue, flagValue, HELP_FLAG, type Parsed, parseFlags, UsageError } from "@repo/devkit/cli";
+import * as cli from "@repo/devkit/cli";
 import { isKebabCase } from "@repo/service-contract/naming";
 
 export const HELP = `Usage: pnpm test:container [service] [options]
@@ -42,7 +42,7 @@ export interface CliOptions {
   jsonFile: string | undefined;
 }
 
-export type ParsedArgs = Parsed<CliOptions>;
+export type ParsedArgs = cli.Parsed<CliOptions>;
 
 /** Build arguments this tool sets itself, each from its own source. */
 const MANAGED_BUILD_ARGS: Readonly<Record<string, string>> = {
@@ -52,29 +52,24 @@ const MANAGED_BUILD_ARGS: Readonly<Record<string, string>> = {
 };
 
 const FLAGS = {
-  engine: { type: "string" },
-  "base-image": { type: "string" },
-  tag: { type: "string" },
+  ...cli.valueFlags("engine", "base-image", "tag", "health-timeout", "stop-timeout", "json"),
   "build-arg": { type: "string", multiple: true },
-  "health-timeout": { type: "string" },
-  "stop-timeout": { type: "string" },
-  json: { type: "string" },
-  ...HELP_FLAG,
+  ...cli.HELP_FLAG,
 } as const;
 
-export function parseCliArgs(argv: readonly string[], env: Env = {}): ParsedArgs {
-  const { values, positionals } = parseFlags(argv, FLAGS, { positionals: true });
+export function parseCliArgs(argv: readonly string[], env: cli.Env = {}): ParsedArgs {
+  const { values, positionals } = cli.parseFlags(argv, FLAGS, { positionals: true });
   if (values.help) return { help: true };
 
-  if (positionals.length > 1) throw new UsageError(`expected at most one service, got: ${positionals.join(" ")}`);
+  if (positionals.length > 1) throw new cli.UsageError(`expected at most one service, got: ${positionals.join(" ")}`);
   const service = positionals[0] ?? "sample-service";
   if (!isKebabCase(service)) {
-    throw new UsageError(`service "${service}" is not a service name (lowercase kebab-case, a folder under apps/)`);
+    throw new cli.UsageError(`service "${service}" is not a service name (lowercase kebab-case, a folder under apps/)`);
   }
 
   const engine = engineChoice(values.engine, env);
 
-  const baseImage = flagValue(values["base-image"], "--base-image") ?? envValue(env, "NODE_IMAGE");
+  const baseImage = cli.flagValue(values["base-image"], "--base-image") ?? cli.envValue(env, "NODE_IMAGE");
 
   return {
     help: false,
@@ -82,11 +77,11 @@ export function parseCliArgs(argv: readonly string[], env: Env = {}): ParsedArgs
       service,
       engine,
       baseImage,
-      tag: flagValue(values.tag, "--tag") ?? `localhost/${service}:container-test`,
+      tag: cli.flagValue(values.tag, "--tag") ?? `localhost/${service}:container-test`,
       buildArgs: parseBuildArgs(values["build-arg"] ?? []),
       healthTimeoutMs: secondsToMs(values["health-timeout"], "--health-timeout") ?? 60_000,
       stopTimeoutMs: secondsToMs(values["stop-timeout"], "--stop-timeout"),
-      jsonFile: flagValue(values.json, "--json"),
+      jsonFile: cli.flagValue(values.json, "--json"),
     },
   };
 }
@@ -95,9 +90,9 @@ function parseBuildArgs(pairs: readonly string[]): Record<string, string> {
   const buildArgs: Record<string, string> = {};
   for (const pair of pairs) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
-    if (!match?.[1]) throw new UsageError(`--build-arg "${pair}": expected KEY=VALUE`);
+    if (!match?.[1]) throw new cli.UsageError(`--build-arg "${pair}": expected KEY=VALUE`);
     const managedBy = MANAGED_BUILD_ARGS[match[1]];
-    if (managedBy) throw new UsageError(`--build-arg ${match[1]}: set by this tool from ${managedBy}`);
+    if (managedBy) throw new cli.UsageError(`--build-arg ${match[1]}: set by this tool from ${managedBy}`);
     buildArgs[match[1]] = match[2] ?? "";
   }
   return buildArgs;
@@ -107,7 +102,7 @@ function secondsToMs(value: string | undefined, flag: string): number | undefine
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (value.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`${flag}: "${value}" is not a positive number of seconds`);
+    throw new cli.UsageError(`${flag}: "${value}" is not a positive number of seconds`);
   }
   return Math.round(seconds * 1000);
 }

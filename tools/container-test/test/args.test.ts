@@ -4,8 +4,7 @@ import { type CliOptions, parseCliArgs } from "../src/args.ts";
 
 function options(argv: string[], env: NodeJS.ProcessEnv = {}): CliOptions {
   const parsed = parseCliArgs(argv, env);
-  if (parsed.help) throw new Error("expected options, got help");
-  return parsed.options;
+  return "options" in parsed ? parsed.options : expect.unreachable("expected options, got help");
 }
 
 describe("parseCliArgs", () => {

@@ -2,53 +2,30 @@
 // with the real generators (real pnpm install), then run the new service's own tests and type checks, synthesize
 // infra, and check that the whole workspace still installs from its lockfile, type-checks and lints.
 // The slow part of the suite (about a minute): one flow, each step its own test.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { runCommand } from "@repo/devkit/process";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { MAINTAINERS_DIR } from "../src/init/maintainers.ts";
 import { runGenerator } from "./support/plop.ts";
-import { copyWorkspace, currentScope, readJson, readText, removeCopies } from "./support/workspace.ts";
+import { copyWorkspace, currentScope, readJson, readText } from "./support/workspace.ts";
 
 const STEP_TIMEOUT = 240_000;
 const oldScope = currentScope();
 const scope = oldScope === "@acme" ? "@zeta" : "@acme";
 const root = copyWorkspace({ git: true });
 
-afterAll(removeCopies);
 // Real installs, whatever the environment running the tests says.
 beforeEach(() => {
   vi.stubEnv("PLOP_SKIP_INSTALL", "");
 });
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
-
-interface Result {
-  code: number | null;
-  output: string;
-}
-
-function pnpm(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
-    const child = spawn("pnpm", args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
 
 async function expectSuccess(args: string[]): Promise<string> {
-  const result = await pnpm(args);
-  expect(result.code, `pnpm ${args.join(" ")}\n${result.output}`).toBe(0);
-  return result.output;
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
+  const result = await runCommand("pnpm", args, { cwd: root, env });
+  const output = `${result.stdout}${result.stderr}`;
+  expect(result.exitCode, `pnpm ${args.join(" ")}\n${output}`).toBe(0);
+  return output;
 }
 
 describe.sequential("a new owner's first hour, end to end", () => {

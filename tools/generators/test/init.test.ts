@@ -3,33 +3,24 @@ import path from "node:path";
 import { projectFiles } from "@repo/devkit/files";
 import { readWorkspace } from "@repo/pipeline-triggers";
 import { deploymentConfigSchema } from "@repo/service-contract";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MAINTAINERS_DIR, maintainersOutputs } from "../src/init/maintainers.ts";
 import { diagramIn, workspaceDiagram } from "../src/workspace/diagram.ts";
-import { runGenerator } from "./support/plop.ts";
+import { itRefuses, runGenerator } from "./support/plop.ts";
 import {
+  breakInstall,
   copyWorkspace,
   currentScope,
   REPO_ROOT,
   readJson,
   readText,
-  removeCopies,
-  snapshotTree,
-  treeChanges,
+  watchTree,
 } from "./support/workspace.ts";
 
 const oldScope = currentScope();
 // Whatever the repository is called now, init moves it somewhere else.
 const newScope = oldScope === "@acme" ? "@zeta" : "@acme";
 const CONNECTION_ARN = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
-
-beforeEach(() => {
-  vi.stubEnv("PLOP_SKIP_INSTALL", "1");
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
-afterAll(removeCopies);
 
 function config(root: string) {
   return readJson(root, "infra/deployment.config.json");
@@ -44,12 +35,12 @@ describe("pnpm plop init", () => {
     const networkLine = readText(root, "infra/deployment.config.json")
       .split("\n")
       .find((line) => line.includes('"network"'));
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
 
     const run = await runGenerator(root, "init", [newScope, "shop", "eu-west-1", "shop-repo", "_", "release"]);
 
     expect(run.failures).toEqual([]);
-    const changed = treeChanges(before, snapshotTree(root));
+    const changed = changes();
     expect(changed).toContain("package.json");
     expect(changed).toContain("infra/deployment.config.json");
     expect(changed).not.toContain("pnpm-lock.yaml");
@@ -88,18 +79,18 @@ describe("pnpm plop init", () => {
     const root = copyWorkspace();
     const answers = [newScope, "shop", "eu-west-1", CONNECTION_ARN, "acme/shop", "main"];
     expect((await runGenerator(root, "init", answers)).failures).toEqual([]);
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
 
     const again = await runGenerator(root, "init", answers);
 
     expect(again.failures).toEqual([]);
     expect(again.changes[0]?.path).toMatch(/^nothing to change: the repository already uses/);
     expect(again.changes[1]).toEqual({ type: "skip", path: "pnpm install not needed: no package was renamed" });
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+    expect(changes()).toEqual([]);
 
     // And with the defaults, which are the current settings.
     expect((await runGenerator(root, "init", [])).changes[0]?.path).toMatch(/^nothing to change/);
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+    expect(changes()).toEqual([]);
   });
 
   it("keeps the settings it does not manage", async () => {
@@ -124,11 +115,11 @@ describe("pnpm plop init", () => {
   it("switches the source between CodeConnections and CodeCommit", async () => {
     const root = copyWorkspace();
     const keep = [oldScope, "shop", "eu-west-1"];
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
 
     expect((await runGenerator(root, "init", [...keep, CONNECTION_ARN, "acme/shop", "main"])).failures).toEqual([]);
     // The same scope: only the root package name and the deployment configuration change.
-    expect(treeChanges(before, snapshotTree(root))).toEqual(["infra/deployment.config.json", "package.json"]);
+    expect(changes()).toEqual(["infra/deployment.config.json", "package.json"]);
     expect(deploymentConfigSchema.safeParse(config(root)).success).toBe(true);
     expect(config(root).source).toEqual({
       type: "codeconnections",
@@ -149,7 +140,7 @@ describe("pnpm plop init", () => {
 });
 
 describe("pnpm plop init refuses, writing nothing", () => {
-  const cases: [string, string[], RegExp][] = [
+  itRefuses("init", [
     ["a scope without @", ["acme"], /scope: "acme" must be an npm scope/],
     ["a scope with capitals", ["@Acme"], /scope: "@Acme" must be an npm scope/],
     ["a project name that is not kebab-case", ["@acme", "Shop"], /projectName: "Shop" must be lowercase kebab-case/],
@@ -184,17 +175,7 @@ describe("pnpm plop init refuses, writing nothing", () => {
       ["@acme", "shop", "eu-west-1", "shop", "_", "fix..it"],
       /branch: "fix..it" is not a valid branch name/,
     ],
-  ];
-
-  // One copy for every case: each must leave it exactly as it found it.
-  const root = copyWorkspace();
-
-  it.each(cases)("%s", async (_what, answers, message) => {
-    const before = snapshotTree(root);
-    const run = await runGenerator(root, "init", answers);
-    expect(run.failures.join("\n")).toMatch(message);
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
-  });
+  ]);
 });
 
 describe("pnpm plop init and the template maintainers' tools", () => {
@@ -202,13 +183,13 @@ describe("pnpm plop init and the template maintainers' tools", () => {
 
   it("removes them when asked: the folder, its script, its workspace entry, the README's words about it", async () => {
     const root = copyWorkspace({ git: true });
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
 
     const run = await runGenerator(root, "init", [...keep, "yes"]);
 
     expect(run.failures).toEqual([]);
-    const changed = treeChanges(before, snapshotTree(root));
-    const removed = [...before.keys()].filter(
+    const changed = changes();
+    const removed = [...changes.before.keys()].filter(
       (file) => file.startsWith(`${MAINTAINERS_DIR}/`) || maintainersOutputs(REPO_ROOT).includes(file),
     );
     expect(removed.length).toBeGreaterThan(1);
@@ -238,11 +219,11 @@ describe("pnpm plop init and the template maintainers' tools", () => {
 
   it("keeps them without an answer (a rerun of init changes nothing), or when told no", async () => {
     const root = copyWorkspace();
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
     for (const answers of [[...keep], [...keep, "no"], [...keep, "_"]]) {
       const run = await runGenerator(root, "init", answers);
       expect(run.failures).toEqual([]);
-      expect(treeChanges(before, snapshotTree(root)).filter((file) => file.startsWith("tools/"))).toEqual([]);
+      expect(changes().filter((file) => file.startsWith("tools/"))).toEqual([]);
     }
   });
 
@@ -251,12 +232,12 @@ describe("pnpm plop init and the template maintainers' tools", () => {
     const workflow = path.join(root, ".github/workflows/bench.yml");
     mkdirSync(path.dirname(workflow), { recursive: true });
     writeFileSync(workflow, "jobs:\n  bench:\n    steps:\n      - run: pnpm bench --smoke\n");
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
 
     const run = await runGenerator(root, "init", [...keep, "yes"]);
 
     expect(run.failures.join("\n")).toContain(".github/workflows/bench.yml:4: - run: pnpm bench --smoke");
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+    expect(changes()).toEqual([]);
   });
 
   it("refuses an answer that is not yes or no", async () => {
@@ -267,13 +248,9 @@ describe("pnpm plop init and the template maintainers' tools", () => {
   it("puts everything back when pnpm install fails", async () => {
     vi.stubEnv("PLOP_SKIP_INSTALL", "");
     const root = copyWorkspace();
-    // A real install failure: a workspace package depending on a folder that does not exist.
-    mkdirSync(path.join(root, "packages/broken"));
-    writeFileSync(
-      path.join(root, "packages/broken/package.json"),
-      JSON.stringify({ name: `${oldScope}/broken`, private: true, dependencies: { missing: "file:../missing" } }),
-    );
-    const before = snapshotTree(root, "content");
+    // Not a missing workspace package: init draws the workspace graph, which would refuse it before installing.
+    breakInstall(root, oldScope, { missing: "file:../missing" });
+    const changes = watchTree(root, "content");
 
     const run = await runGenerator(root, "init", [...keep, "yes"]);
 
@@ -282,6 +259,6 @@ describe("pnpm plop init and the template maintainers' tools", () => {
     expect(failure).toContain(
       `and ${MAINTAINERS_DIR}, ${maintainersOutputs(REPO_ROOT).join(", ")}; pnpm-lock.yaml restored`,
     );
-    expect(treeChanges(before, snapshotTree(root, "content"))).toEqual([]);
+    expect(changes()).toEqual([]);
   });
 });

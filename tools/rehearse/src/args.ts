@@ -1,5 +1,5 @@
 import { type EngineChoice, engineChoice } from "@repo/container";
-import { type Env, envValue, flagValue, HELP_FLAG, type Parsed, parseFlags, UsageError } from "@repo/devkit/cli";
+import * as cli from "@repo/devkit/cli";
 
 export const HELP = `Usage: pnpm rehearse <service> [options]
 
@@ -40,30 +40,26 @@ export interface RehearseOptions {
   json: boolean;
 }
 
-export type ParsedArgs = Parsed<RehearseOptions>;
+export type ParsedArgs = cli.Parsed<RehearseOptions>;
 
 const FLAGS = {
-  "base-image": { type: "string" },
-  registry: { type: "string" },
-  engine: { type: "string" },
-  out: { type: "string" },
-  "keep-registry": { type: "boolean" },
-  json: { type: "boolean" },
-  ...HELP_FLAG,
+  ...cli.valueFlags("base-image", "registry", "engine", "out"),
+  ...cli.switchFlags("keep-registry", "json"),
+  ...cli.HELP_FLAG,
 } as const;
 
-export function parseCliArgs(argv: readonly string[], env: Env): ParsedArgs {
-  const { values, positionals } = parseFlags(argv, FLAGS, { positionals: true });
+export function parseCliArgs(argv: readonly string[], env: cli.Env): ParsedArgs {
+  const { values, positionals } = cli.parseFlags(argv, FLAGS, { positionals: true });
   if (values.help) return { help: true };
-  if (positionals.length > 1) throw new UsageError(`one service at a time (got ${positionals.join(", ")})`);
+  if (positionals.length > 1) throw new cli.UsageError(`one service at a time (got ${positionals.join(", ")})`);
   return {
     help: false,
     options: {
       service: positionals[0],
-      baseImage: flagValue(values["base-image"], "--base-image") ?? envValue(env, "NODE_IMAGE"),
-      registry: flagValue(values.registry, "--registry"),
+      baseImage: cli.flagValue(values["base-image"], "--base-image") ?? cli.envValue(env, "NODE_IMAGE"),
+      registry: cli.flagValue(values.registry, "--registry"),
       engine: engineChoice(values.engine, env),
-      out: flagValue(values.out, "--out"),
+      out: cli.flagValue(values.out, "--out"),
       keepRegistry: values["keep-registry"] === true,
       json: values.json === true,
     },

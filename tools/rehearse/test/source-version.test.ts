@@ -1,48 +1,43 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { sourceVersion } from "../src/source-version.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-// A real git repository: committed, modified, deleted and untracked files.
-function repository(): string {
-  const root = mkdtempSync(path.join(tmpdir(), "rehearse-scratch-"));
-  dirs.push(root);
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], { cwd: root });
-  git("init", "--quiet");
-  const write = (file: string, content: string) => {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), content);
-  };
-  write(".gitignore", "node_modules/\n/.artifacts/\n");
-  write("committed.txt", "v1");
-  write("deleted.txt", "gone soon");
-  git("add", ".");
-  git("commit", "--quiet", "-m", "first");
-  write("committed.txt", "v2 (uncommitted)");
-  unlinkSync(path.join(root, "deleted.txt"));
-  write("untracked.txt", "new");
-  return root;
-}
-
 describe("sourceVersion", () => {
-  it("names HEAD and says whether the working tree differs from it", async () => {
-    const repo = repository();
-    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
-    expect(await sourceVersion(repo)).toEqual({ commit: head, dirty: true });
-    execFileSync(
-      "git",
-      ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "--quiet", "-am", "two"],
-      { cwd: repo },
+  it("names HEAD and says whether the working tree differs from it (changed, deleted or untracked files)", async () => {
+    const repo = mkdtempSync(path.join(tmpdir(), "rehearse-source-"));
+    onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
+        cwd: repo,
+        encoding: "utf8",
+      });
+    git("init", "--quiet");
+    for (const file of ["kept.txt", "deleted.txt"]) writeFileSync(path.join(repo, file), "v1");
+    git("add", ".");
+    git("commit", "--quiet", "-m", "first");
+    const head = git("rev-parse", "HEAD").trim();
+    expect(await sourceVersion(repo)).toEqual({ commit: head, dirty: false });
+
+    for (const change of [
+      () => writeFileSync(path.join(repo, "kept.txt"), "v2"),
+      () => rmSync(path.join(repo, "deleted.txt")),
+      () => writeFileSync(path.join(repo, "untracked.txt"), "new"),
+    ]) {
+      change();
+      expect(await sourceVersion(repo)).toEqual({ commit: head, dirty: true });
+      git("stash", "--include-untracked", "--quiet");
+      expect((await sourceVersion(repo)).dirty).toBe(false);
+    }
+  });
+
+  it("fails with git's message outside a repository", async () => {
+    const plain = mkdtempSync(path.join(tmpdir(), "rehearse-nogit-"));
+    onTestFinished(() => rmSync(plain, { recursive: true, force: true }));
+    await expect(sourceVersion(plain)).rejects.toThrow(
+      /`git rev-parse HEAD` exited with code 128:\n.*not a git repository/,
     );
-    rmSync(path.join(repo, "untracked.txt"));
-    expect((await sourceVersion(repo)).dirty).toBe(false);
   });
 });

@@ -3,20 +3,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { exitOf, LineSplitter, RecentLines, raceTimeout, runChecked, runCommand } from "@repo/devkit/process";
+import { exitOf, runChecked, runCommand } from "@repo/devkit/process";
 import { freePort } from "../free-port.ts";
 import { findMainProcess, isBuildahHelper, type ProcessEntry, readProcessTable } from "../proc.ts";
+import { awaitStop, buildRequestArgs, collectOutput } from "./container-process.ts";
 import { readImageConfig, signalName, startCommand } from "./image-config.ts";
 import { isDigest, isLoopbackRegistry } from "./registry-ref.ts";
-import type {
-  BuildRequest,
-  ContainerEngine,
-  ImageInfo,
-  MainProcess,
-  RunningContainer,
-  RunRequest,
-  StopResult,
-} from "./types.ts";
+import type { BuildRequest, ContainerEngine, ImageInfo, RunningContainer, RunRequest } from "./types.ts";
 
 /**
  * buildah without a daemon. `chroot` isolation works as root where OCI runtimes cannot set up cgroups (CI machines,
@@ -48,20 +41,11 @@ export class BuildahEngine implements ContainerEngine {
     const hostPort = await freePort();
     const env = { ...request.env, PORT: String(hostPort) };
     const envArgs = Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]);
-    const logs = new RecentLines(50);
     const startedAt = performance.now();
     const child = spawn("buildah", ["run", "--isolation", this.isolation, ...envArgs, container, "--", ...command], {
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const onLine = (line: string) => {
-      logs.add(line);
-      request.onLine?.(line);
-    };
-    for (const stream of [child.stdout, child.stderr]) {
-      const splitter = new LineSplitter(onLine);
-      stream.setEncoding("utf8").on("data", (chunk: string) => splitter.push(chunk));
-      stream.on("end", () => splitter.end());
-    }
+    const logs = collectOutput(child, request);
     const exited = exitOf(child).then(({ exitCode }) => exitCode);
     const rootPid = child.pid;
     if (rootPid === undefined) {
@@ -84,24 +68,18 @@ export class BuildahEngine implements ContainerEngine {
       startedAt,
       exited,
       recentLogs: () => logs.list(),
-      async mainProcess(): Promise<MainProcess> {
+      async mainProcess() {
         const main = await findMain();
         return { uid: main.uid, argv: main.argv, isPid1: false };
       },
-      async stop(timeoutMs: number): Promise<StopResult> {
+      async stop(timeoutMs: number) {
         const main = await findMain();
         const started = performance.now();
         // What the runtime does on `docker stop` / an ECS task stop: the image's STOPSIGNAL to the main process.
         process.kill(main.pid, signalName(config.stopSignal));
-        const outcome = await raceTimeout(exited, timeoutMs);
-        if (outcome === "timeout") {
-          killQuietly(main.pid);
-          await exited;
-          return { exitCode: null, elapsedMs: performance.now() - started, timedOut: true };
-        }
-        return { exitCode: outcome, elapsedMs: performance.now() - started, timedOut: false };
+        return awaitStop(exited, started, timeoutMs, () => killQuietly(main.pid));
       },
-      async remove(): Promise<void> {
+      async remove() {
         if (removed) return;
         removed = true;
         if (child.exitCode === null && child.signalCode === null) {
@@ -140,13 +118,7 @@ export function buildahBuildArgs(request: BuildRequest, isolation: string): stri
     "--layers",
     // A failed build would otherwise leave its working container behind.
     "--force-rm",
-    ...(request.noCache ? ["--no-cache"] : []),
-    "--file",
-    request.dockerfile,
-    "--tag",
-    request.tag,
-    ...Object.entries(request.buildArgs).flatMap(([key, value]) => ["--build-arg", `${key}=${value}`]),
-    request.contextDir,
+    ...buildRequestArgs(request),
   ];
 }
 

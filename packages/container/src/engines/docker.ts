@@ -1,18 +1,11 @@
 import { spawn } from "node:child_process";
-import { exitOf, LineSplitter, RecentLines, raceTimeout, runChecked, runCommand } from "@repo/devkit/process";
+import { exitOf, runChecked, runCommand } from "@repo/devkit/process";
 import { freePort } from "../free-port.ts";
 import { parseCmdline, parseStatus } from "../proc.ts";
+import { awaitStop, buildRequestArgs, collectOutput } from "./container-process.ts";
 import { readImageConfig } from "./image-config.ts";
 import { digestFromPushOutput, registryHost } from "./registry-ref.ts";
-import type {
-  BuildRequest,
-  ContainerEngine,
-  ImageInfo,
-  MainProcess,
-  RunningContainer,
-  RunRequest,
-  StopResult,
-} from "./types.ts";
+import type { BuildRequest, ContainerEngine, ImageInfo, RunningContainer, RunRequest } from "./types.ts";
 
 /** The Docker CLI against a running daemon (BuildKit builds: the Dockerfile's cache mount needs it). */
 export class DockerEngine implements ContainerEngine {
@@ -40,7 +33,6 @@ export class DockerEngine implements ContainerEngine {
     const hostPort = await freePort();
     const { stdout } = await runChecked("docker", dockerCreateArgs(request, hostPort));
     const id = stdout.trim();
-    const logs = new RecentLines(50);
     const startedAt = performance.now();
     try {
       await runChecked("docker", ["start", id]);
@@ -49,14 +41,7 @@ export class DockerEngine implements ContainerEngine {
       throw error;
     }
     const follower = spawn("docker", ["logs", "--follow", id], { stdio: ["ignore", "pipe", "pipe"] });
-    for (const stream of [follower.stdout, follower.stderr]) {
-      const splitter = new LineSplitter((line) => {
-        logs.add(line);
-        request.onLine?.(line);
-      });
-      stream.setEncoding("utf8").on("data", (chunk: string) => splitter.push(chunk));
-      stream.on("end", () => splitter.end());
-    }
+    const logs = collectOutput(follower, request);
     // `docker wait` prints the exit code once the container stops.
     const exited = runCommand("docker", ["wait", id]).then(({ stdout: code }) => {
       const parsed = Number.parseInt(code.trim(), 10);
@@ -69,12 +54,12 @@ export class DockerEngine implements ContainerEngine {
       startedAt,
       exited,
       recentLogs: () => logs.list(),
-      async mainProcess(): Promise<MainProcess> {
+      async mainProcess() {
         const status = await runChecked("docker", ["exec", id, "cat", "/proc/1/status"]);
         const cmdline = await runChecked("docker", ["exec", id, "cat", "/proc/1/cmdline"]);
         return { uid: parseStatus(status.stdout).uid, argv: parseCmdline(cmdline.stdout), isPid1: true };
       },
-      async stop(timeoutMs: number): Promise<StopResult> {
+      async stop(timeoutMs: number) {
         // The image's STOPSIGNAL, as `docker stop` and ECS send it; SIGKILL only after the timeout.
         const { stdout: stopSignal } = await runChecked("docker", [
           "inspect",
@@ -84,15 +69,9 @@ export class DockerEngine implements ContainerEngine {
         ]);
         const started = performance.now();
         await runChecked("docker", ["kill", "--signal", stopSignal.trim() || "SIGTERM", id]);
-        const outcome = await raceTimeout(exited, timeoutMs);
-        if (outcome === "timeout") {
-          await runCommand("docker", ["kill", id]);
-          await exited;
-          return { exitCode: null, elapsedMs: performance.now() - started, timedOut: true };
-        }
-        return { exitCode: outcome, elapsedMs: performance.now() - started, timedOut: false };
+        return awaitStop(exited, started, timeoutMs, () => runCommand("docker", ["kill", id]));
       },
-      async remove(): Promise<void> {
+      async remove() {
         if (removed) return;
         removed = true;
         await runChecked("docker", ["rm", "--force", id]);
@@ -111,17 +90,7 @@ export class DockerEngine implements ContainerEngine {
 }
 
 export function dockerBuildArgs(request: BuildRequest): string[] {
-  return [
-    "build",
-    "--progress=plain",
-    ...(request.noCache ? ["--no-cache"] : []),
-    "--file",
-    request.dockerfile,
-    "--tag",
-    request.tag,
-    ...Object.entries(request.buildArgs).flatMap(([key, value]) => ["--build-arg", `${key}=${value}`]),
-    request.contextDir,
-  ];
+  return ["build", "--progress=plain", ...buildRequestArgs(request)];
 }
 
 export function dockerCreateArgs(request: RunRequest, hostPort: number): string[] {

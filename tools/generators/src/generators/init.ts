@@ -131,32 +131,35 @@ export function registerInitGenerator(plop: NodePlopAPI, root: string, interacti
         yesNoBypass,
       ),
     ],
-    actions: () => {
-      const run: Run = {};
-      return [
-        { type: APPLY_INIT_ACTION, run },
-        {
-          ...installAction(
-            root,
-            () => {
-              revertEdits(root, run.plan?.edits ?? []);
-              putBack(root, run.aside ?? []);
-              return `put back the ${run.plan?.edits.length} files init changed${run.aside?.length ? ` and ${run.aside.map((entry) => entry.path).join(", ")}` : ""}`;
-            },
-            () => deleteForGood(run.aside ?? []),
-          ),
-          skip: () => {
-            const removing = (run.plan?.deletions.length ?? 0) > 0;
-            if (!run.plan?.scopeChanged && !removing) return "pnpm install not needed: no package was renamed";
-            if (installSkipped()) {
-              return `pnpm install skipped (PLOP_SKIP_INSTALL): run pnpm install to ${run.plan?.scopeChanged ? "rename" : "drop"} the packages in pnpm-lock.yaml`;
-            }
-            return undefined;
-          },
-        },
-      ];
-    },
+    actions: () => initActions(root),
   });
+}
+
+/** Apply the plan; then pnpm install when packages were renamed or removed, or put everything back. */
+function initActions(root: string) {
+  const run: Run = {};
+  return [
+    { type: APPLY_INIT_ACTION, run },
+    {
+      ...installAction(
+        root,
+        () => {
+          revertEdits(root, run.plan?.edits ?? []);
+          putBack(root, run.aside ?? []);
+          return `put back the ${run.plan?.edits.length} files init changed${run.aside?.length ? ` and ${run.aside.map((entry) => entry.path).join(", ")}` : ""}`;
+        },
+        () => deleteForGood(run.aside ?? []),
+      ),
+      skip: () => {
+        const removing = (run.plan?.deletions.length ?? 0) > 0;
+        if (!run.plan?.scopeChanged && !removing) return "pnpm install not needed: no package was renamed";
+        if (installSkipped()) {
+          return `pnpm install skipped (PLOP_SKIP_INSTALL): run pnpm install to ${run.plan?.scopeChanged ? "rename" : "drop"} the packages in pnpm-lock.yaml`;
+        }
+        return undefined;
+      },
+    },
+  ];
 }
 
 /** yes / no on the command line, with the answer's own message otherwise. */

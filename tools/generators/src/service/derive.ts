@@ -17,12 +17,8 @@ import { type ServiceSettings, TEMPLATE_DIR, trafficSteps } from "./settings.ts"
 export const MANIFEST_FILE = "service.json";
 export const PACKAGE_FILE = "package.json";
 
-export interface TemplateFile {
-  /** Relative to the template folder, forward slashes. */
-  path: string;
-  content: Buffer;
-  mode: number;
-}
+/** One of the template's files: its path relative to the template folder, its bytes and its mode. */
+export type TemplateFile = Required<NewFile> & { content: Buffer };
 
 /** The template's own files: what git tracks or would track (never node_modules, dist, .turbo). */
 export function readTemplateFiles(root: string): TemplateFile[] {

@@ -1,6 +1,6 @@
 // Test support: throw-away copies of this repository for the generators to write into, and what is in them.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,6 +79,24 @@ export function snapshotTree(root: string, by: "metadata" | "content" = "metadat
   };
   walk(root, "");
   return entries;
+}
+
+/**
+ * Makes the next `pnpm install` in `root` fail for real: a workspace package (named in `scope`) whose dependency
+ * cannot be resolved.
+ */
+export function breakInstall(root: string, scope: string, dependencies: Record<string, string>): void {
+  mkdirSync(path.join(root, "packages/broken"));
+  writeFileSync(
+    path.join(root, "packages/broken/package.json"),
+    JSON.stringify({ name: `${scope}/broken`, private: true, dependencies }),
+  );
+}
+
+/** What changes in `root` from now on: `changes()` lists the paths added, removed or changed since the call. */
+export function watchTree(root: string, by: "metadata" | "content" = "metadata") {
+  const before = snapshotTree(root, by);
+  return Object.assign(() => treeChanges(before, snapshotTree(root, by)), { before });
 }
 
 /** Paths added, removed or changed between two snapshots. */

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { engineChoice } from "@repo/container";
-import { type Env, envValue, flagValue, HELP_FLAG, type Parsed, parseFlags, UsageError } from "@repo/devkit/cli";
+import * as cli from "@repo/devkit/cli";
 import { isKebabCase } from "@repo/service-contract/naming";
 import type { BenchOptions } from "./context.ts";
 import { PART_IDS, type PartId } from "./model.ts";
@@ -38,25 +38,20 @@ Exit code: 0 when every part ran or was skipped with a reason, 1 when a part fai
 `;
 
 const FLAGS = {
-  smoke: { type: "boolean" },
-  out: { type: "string" },
-  service: { type: "string" },
-  engine: { type: "string" },
-  "base-image": { type: "string" },
-  "cdk-out": { type: "string" },
-  "keep-temp": { type: "boolean" },
-  ...HELP_FLAG,
+  ...cli.valueFlags("out", "service", "engine", "base-image", "cdk-out"),
+  ...cli.switchFlags("smoke", "keep-temp"),
+  ...cli.HELP_FLAG,
 } as const;
 
-export type ParsedArgs = Parsed<BenchOptions>;
+export type ParsedArgs = cli.Parsed<BenchOptions>;
 
-export function parseCliArgs(argv: readonly string[], env: Env, repoRoot: string): ParsedArgs {
-  const { values, positionals } = parseFlags(argv, FLAGS, { positionals: true });
+export function parseCliArgs(argv: readonly string[], env: cli.Env, repoRoot: string): ParsedArgs {
+  const { values, positionals } = cli.parseFlags(argv, FLAGS, { positionals: true });
   if (values.help) return { help: true };
 
   const unknown = positionals.filter((name) => !(PART_IDS as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown part ${unknown.map((n) => `"${n}"`).join(", ")}; parts: ${PART_IDS.join(", ")}`);
+    throw new cli.UsageError(`unknown part ${unknown.map((n) => `"${n}"`).join(", ")}; parts: ${PART_IDS.join(", ")}`);
   }
   const named = new Set(positionals as PartId[]);
   const allParts = named.size === 0;
@@ -64,11 +59,11 @@ export function parseCliArgs(argv: readonly string[], env: Env, repoRoot: string
 
   const smoke = values.smoke === true || env.BENCH_SMOKE === "1" || env.BENCH_SMOKE === "true";
   const service = values.service ?? "sample-service";
-  if (!isKebabCase(service)) throw new UsageError(`--service "${service}" is not a folder name under apps/`);
+  if (!isKebabCase(service)) throw new cli.UsageError(`--service "${service}" is not a folder name under apps/`);
 
   const engine = engineChoice(values.engine, env);
 
-  const out = flagValue(values.out, "--out");
+  const out = cli.flagValue(values.out, "--out");
   const outDir = out !== undefined ? path.resolve(out) : allParts && !smoke ? path.join(repoRoot, "docs") : null;
 
   return {
@@ -79,8 +74,8 @@ export function parseCliArgs(argv: readonly string[], env: Env, repoRoot: string
       outDir,
       service,
       engine,
-      baseImage: flagValue(values["base-image"], "--base-image") ?? envValue(env, "NODE_IMAGE"),
-      cdkOut: flagValue(values["cdk-out"], "--cdk-out"),
+      baseImage: cli.flagValue(values["base-image"], "--base-image") ?? cli.envValue(env, "NODE_IMAGE"),
+      cdkOut: cli.flagValue(values["cdk-out"], "--cdk-out"),
       keepTemp: values["keep-temp"] === true,
     },
   };

@@ -53,3 +53,12 @@ export interface BenchPart {
   title: string;
   run(ctx: BenchContext): Promise<PartOutput>;
 }
+
+/** A part whose run is given the settings of the run's mode: `full`, or `smoke` (seconds instead of minutes). */
+export function partWithModes<Settings>(
+  about: Pick<BenchPart, "id" | "number" | "title">,
+  modes: { full: Settings; smoke: Settings },
+  run: (ctx: BenchContext, settings: Settings) => Promise<PartOutput>,
+): BenchPart {
+  return { ...about, run: (ctx) => run(ctx, ctx.options.smoke ? modes.smoke : modes.full) };
+}

@@ -6,6 +6,27 @@ export function rotated<T>(names: readonly T[], round: number): T[] {
   return names.map((_, index) => names[(index + round) % names.length] as T);
 }
 
+/** What the service parts compare: the service as it ships, and the bare baseline. */
+export type Target = "service" | "baseline";
+
+/**
+ * `rounds` measurements of each target, who goes first alternating from one round to the next (a warm page cache
+ * or a busy neighbour then favours neither); `onRound` is told when a round starts.
+ */
+export async function alternately<Result>(
+  rounds: number,
+  measure: (target: Target, round: number) => Promise<Result>,
+  onRound?: (round: number) => void,
+): Promise<Record<Target, Result[]>> {
+  const results: Record<Target, Result[]> = { service: [], baseline: [] };
+  for (let round = 0; round < rounds; round++) {
+    onRound?.(round);
+    for (const target of rotated(["service", "baseline"] as const, round))
+      results[target].push(await measure(target, round));
+  }
+  return results;
+}
+
 export interface RoundSettings extends LoadSettings {
   rounds: number;
   /** Load before the measured rounds, not recorded: JIT and connection pools settle (whole seconds; 0: none). */

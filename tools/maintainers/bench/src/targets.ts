@@ -4,6 +4,7 @@ import type { ServiceManifest } from "@repo/service-contract";
 import { bundleBaseline, bundleService } from "./bundles.ts";
 import type { BenchContext } from "./context.ts";
 import type { Workload } from "./load.ts";
+import { startServerProcess } from "./server-process.ts";
 
 export const BASELINE_LABEL = "bare Express 5";
 
@@ -26,6 +27,11 @@ export function serviceEnv(manifest: ServiceManifest): Record<string, string> {
   return { NODE_ENV: "production", ...manifest.environment };
 }
 
+/** Starts a bundled server for `ctx`'s service: its health path answers, and an interrupted run stops it. */
+export function startTarget(ctx: BenchContext, file: string, env: Record<string, string>, logFile: string) {
+  return startServerProcess({ file, env, logFile, cleanup: ctx.cleanup, healthPath: ctx.manifest.healthCheckPath });
+}
+
 /** Bundles the service and the baseline into `dir`, both with the service's own build options. */
 export async function bundleTargets(ctx: BenchContext, dir: string) {
   ctx.progress("bundling the service (its own build options) and the bare Express baseline");
@@ -34,4 +40,10 @@ export async function bundleTargets(ctx: BenchContext, dir: string) {
   await bundleService(ctx.repoRoot, ctx.options.service, serviceFile);
   await bundleBaseline(ctx.repoRoot, ctx.options.service, baselineFile);
   return { serviceFile, baselineFile };
+}
+
+/** A temporary folder of the part's, with the service and the baseline bundled into it. */
+export async function bundledTargets(ctx: BenchContext, label: string) {
+  const dir = await ctx.makeTempDir(label);
+  return { dir, ...(await bundleTargets(ctx, dir)) };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { workspaceRoot } from "@repo/service-contract";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { parseCliArgs } from "../src/args.ts";
 import { type BenchReport, figure } from "../src/model.ts";
 import { formatValue, renderMarkdown, renderTextTable, tableRows } from "../src/report.ts";
@@ -94,21 +94,23 @@ describe("the table", () => {
   });
 });
 
-describe("writeReport", () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+/** A temporary folder, removed when the test ends. */
+function reportDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-report-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
+describe("writeReport", () => {
   it("writes benchmarks.md and benchmarks.json side by side", () => {
-    dir = mkdtempSync(path.join(tmpdir(), "bench-report-"));
+    const dir = reportDir();
     const written = writeReport(report(), path.join(dir, "docs"), dir);
     expect(JSON.parse(readFileSync(written.json, "utf8")).parts[0].figures[0].ratio).toBe(0.8);
     expect(readFileSync(written.markdown, "utf8")).toContain("# Benchmarks");
   });
 
   it("writes files the repository's Biome leaves as they are (pnpm lint stays clean)", () => {
-    dir = mkdtempSync(path.join(tmpdir(), "bench-report-"));
+    const dir = reportDir();
     const repoRoot = workspaceRoot(fileURLToPath(import.meta.url));
     const failing = report();
     const skipped = failing.parts.find((part) => part.id === "image");
@@ -135,18 +137,18 @@ describe("writeReport", () => {
   });
 
   it("fails with the error and writes nothing when the folder cannot be made", () => {
-    dir = mkdtempSync(path.join(tmpdir(), "bench-report-"));
+    const dir = reportDir();
     const out = path.join(dir, "docs");
     writeFileSync(out, "a file where the folder should be");
-    expect(() => writeReport(report(), out, dir as string)).toThrow(/EEXIST|ENOTDIR/);
+    expect(() => writeReport(report(), out, dir)).toThrow(/EEXIST|ENOTDIR/);
     expect(readdirSync(dir)).toEqual(["docs"]);
   });
 
   it("leaves no temporary file behind when a target cannot be replaced", () => {
-    dir = mkdtempSync(path.join(tmpdir(), "bench-report-"));
+    const dir = reportDir();
     const out = path.join(dir, "docs");
     mkdirSync(path.join(out, "benchmarks.json", "in-the-way"), { recursive: true });
-    expect(() => writeReport(report(), out, dir as string)).toThrow();
+    expect(() => writeReport(report(), out, dir)).toThrow();
     expect(readdirSync(out).filter((name) => name.endsWith(".tmp"))).toEqual([]);
   });
 });
@@ -156,9 +158,7 @@ describe("what a full run writes outside tools/maintainers", () => {
     const repoRoot = workspaceRoot(fileURLToPath(import.meta.url));
     const parsed = parseCliArgs([], {}, repoRoot);
     if (parsed.help || !parsed.options.outDir) throw new Error("a full run writes its report");
-    const dir = mkdtempSync(path.join(tmpdir(), "bench-report-"));
-    const written = writeReport(report(), dir, repoRoot);
-    rmSync(dir, { recursive: true, force: true });
+    const written = writeReport(report(), reportDir(), repoRoot);
     const files = [written.json, written.markdown].map((file) =>
       path.posix.join(path.relative(repoRoot, parsed.options.outDir as string), path.basename(file)),
     );

@@ -10,11 +10,11 @@ import {
   splitImageSize,
 } from "@repo/container";
 import { copyProjectFiles } from "@repo/devkit/files";
-import type { BenchPart } from "../context.ts";
+import { type BenchPart, partWithModes } from "../context.ts";
 import { type Figure, figure, PartSkipped } from "../model.ts";
-import { runChecked, runCommand } from "../processes.ts";
+import { runCommand } from "../processes.ts";
 import { round } from "../stats.ts";
-import { bytesToMB } from "../units.ts";
+import { megabytes } from "../units.ts";
 
 /** The image the image part leaves behind for the start part's container figure. */
 export function benchImageTag(service: string): string {
@@ -28,48 +28,6 @@ interface Settings {
 
 const FULL: Settings = { coldAndRebuild: true };
 const SMOKE: Settings = { coldAndRebuild: false };
-
-/**
- * The engine's own build command with its layer cache ignored. The container tools' engine interface has no such
- * switch, so the bench spells out the same arguments it uses, plus --no-cache.
- */
-export function coldBuildCommand(engine: ContainerEngine["name"], request: BuildRequest): [string, string[]] {
-  const buildArgs = Object.entries(request.buildArgs).flatMap(([key, value]) => ["--build-arg", `${key}=${value}`]);
-  if (engine === "buildah") {
-    const isolation = process.env.BUILDAH_ISOLATION || "chroot";
-    return [
-      "buildah",
-      [
-        "bud",
-        "--isolation",
-        isolation,
-        "--layers",
-        "--no-cache",
-        "--force-rm",
-        "--file",
-        request.dockerfile,
-        "--tag",
-        request.tag,
-        ...buildArgs,
-        request.contextDir,
-      ],
-    ];
-  }
-  return [
-    "docker",
-    [
-      "build",
-      "--no-cache",
-      "--progress=plain",
-      "--file",
-      request.dockerfile,
-      "--tag",
-      request.tag,
-      ...buildArgs,
-      request.contextDir,
-    ],
-  ];
-}
 
 /** A build step line: buildah's "[1/3] STEP 2/9: RUN ..." or BuildKit's "#7 [build 2/9] RUN ...". */
 const STEP_LINE = /^(?:(?:\[\d+\/\d+\] )?STEP \d+\/\d+: |#\d+ \[[^\]]*\d+\/\d+\] )(\w+)/;
@@ -95,12 +53,10 @@ export function countCachedSteps(lines: readonly string[]): { cached: number; st
 export const REBUILD_MARKER_LINE = (stamp: string) =>
   `(globalThis as Record<string, unknown>).benchRebuildMarker = "${stamp}";\n`;
 
-export const imagePart: BenchPart = {
-  id: "image",
-  number: "4",
-  title: "Image: size, size added on top of the base image, rebuild vs cold build",
-  async run(ctx) {
-    const settings = ctx.options.smoke ? SMOKE : FULL;
+export const imagePart: BenchPart = partWithModes(
+  { id: "image", number: "4", title: "Image: size, size added on top of the base image, rebuild vs cold build" },
+  { full: FULL, smoke: SMOKE },
+  async (ctx, settings) => {
     let engine: ContainerEngine;
     try {
       engine = await detectEngine(ctx.options.engine);
@@ -148,14 +104,9 @@ export const imagePart: BenchPart = {
     if (settings.coldAndRebuild) {
       const coldTag = `${tag}-cold`;
       ctx.progress(`cold build (${engine.name}, no layer cache): a few minutes`);
-      const [command, args] = coldBuildCommand(engine.name, request(coldTag, progressLine));
-      const cold = await runChecked(command, args, {
-        cwd: copy,
-        onLine: progressLine,
-        cleanup: ctx.cleanup,
-        env: { ...process.env, DOCKER_BUILDKIT: "1" },
-      });
-      coldMs = cold.elapsedMs;
+      const coldStarted = performance.now();
+      await engine.build({ ...request(coldTag, progressLine), noCache: true });
+      coldMs = performance.now() - coldStarted;
       raw.coldBuildMs = coldMs;
       await runCommand(engine.name, ["rmi", coldTag]);
       ctx.progress(`one-line change in apps/${service}/src/server.ts (in the copy)`);
@@ -184,16 +135,16 @@ export const imagePart: BenchPart = {
       figure({
         name: "image size (uncompressed)",
         unit: "MB",
-        value: round(bytesToMB(sizes.imageBytes), 1),
-        baseline: round(bytesToMB(sizes.baseBytes), 1),
+        value: megabytes(sizes.imageBytes, 1),
+        baseline: megabytes(sizes.baseBytes, 1),
         baselineLabel: baseLabel,
         better: "lower",
       }),
       figure({
         name: `size the service adds on top of its base image (${sizes.addedLayers} layer${sizes.addedLayers === 1 ? "" : "s"})`,
         unit: "MB",
-        value: round(bytesToMB(sizes.addedBytes), 2),
-        baseline: round(bytesToMB(sizes.baseBytes), 1),
+        value: megabytes(sizes.addedBytes, 2),
+        baseline: megabytes(sizes.baseBytes, 1),
         baselineLabel: baseLabel,
         better: "lower",
       }),
@@ -227,4 +178,4 @@ export const imagePart: BenchPart = {
     }
     return { figures, notes, raw };
   },
-};
+);

@@ -1,12 +1,11 @@
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BenchContext, BenchPart } from "../context.ts";
+import { type BenchContext, type BenchPart, partWithModes } from "../context.ts";
 import { type LoadTally, startClosedLoopLoad } from "../keepalive-load.ts";
 import { figure } from "../model.ts";
-import { rotated } from "../rounds.ts";
-import { startServerProcess } from "../server-process.ts";
+import { alternately } from "../rounds.ts";
 import { median, round } from "../stats.ts";
-import { BASELINE_LABEL, bundleTargets, serviceEnv } from "../targets.ts";
+import { BASELINE_LABEL, bundledTargets, serviceEnv, startTarget } from "../targets.ts";
 
 interface Settings {
   runs: number;
@@ -37,13 +36,7 @@ async function shutdownRun(
   logFile: string,
   settings: Settings,
 ): Promise<ShutdownRun> {
-  const server = await startServerProcess({
-    file,
-    env,
-    logFile,
-    cleanup: ctx.cleanup,
-    healthPath: ctx.manifest.healthCheckPath,
-  });
+  const server = await startTarget(ctx, file, env, logFile);
   const load = startClosedLoopLoad(`${server.baseUrl}/`, { connections: settings.connections, expectStatus: 200 });
   try {
     await sleep(settings.loadBeforeSignalMs);
@@ -68,37 +61,25 @@ async function shutdownRun(
   }
 }
 
-export const shutdownPart: BenchPart = {
-  id: "shutdown",
-  number: "3",
-  title: "Shutdown under load: SIGTERM in the middle of a load run",
-  async run(ctx) {
-    const settings = ctx.options.smoke ? SMOKE : FULL;
-    const dir = await ctx.makeTempDir("shutdown");
-    const { serviceFile, baselineFile } = await bundleTargets(ctx, dir);
-
-    const runs: Record<"service" | "baseline", ShutdownRun[]> = { service: [], baseline: [] };
-    for (let index = 0; index < settings.runs; index++) {
-      for (const target of rotated(["service", "baseline"] as const, index)) {
-        ctx.progress(
-          `run ${index + 1}/${settings.runs}, ${target}: ${settings.connections} connections, SIGTERM after ${settings.loadBeforeSignalMs} ms`,
-        );
-        const run =
-          target === "service"
-            ? await shutdownRun(
-                ctx,
-                serviceFile,
-                serviceEnv(ctx.manifest),
-                path.join(dir, `service-${index}.log`),
-                settings,
-              )
-            : await shutdownRun(ctx, baselineFile, {}, path.join(dir, `baseline-${index}.log`), settings);
-        runs[target].push(run);
-        ctx.progress(
-          `  ${run.failedAfterSignal} failed after SIGTERM, exit ${run.exitCode ?? run.exitSignal} after ${Math.round(run.timeToExitMs)} ms`,
-        );
-      }
-    }
+export const shutdownPart: BenchPart = partWithModes(
+  { id: "shutdown", number: "3", title: "Shutdown under load: SIGTERM in the middle of a load run" },
+  { full: FULL, smoke: SMOKE },
+  async (ctx, settings) => {
+    const { dir, serviceFile, baselineFile } = await bundledTargets(ctx, "shutdown");
+    const runs = await alternately(settings.runs, async (target, index) => {
+      ctx.progress(
+        `run ${index + 1}/${settings.runs}, ${target}: ${settings.connections} connections, SIGTERM after ${settings.loadBeforeSignalMs} ms`,
+      );
+      const logFile = path.join(dir, `${target}-${index}.log`);
+      const run =
+        target === "service"
+          ? await shutdownRun(ctx, serviceFile, serviceEnv(ctx.manifest), logFile, settings)
+          : await shutdownRun(ctx, baselineFile, {}, logFile, settings);
+      ctx.progress(
+        `  ${run.failedAfterSignal} failed after SIGTERM, exit ${run.exitCode ?? run.exitSignal} after ${Math.round(run.timeToExitMs)} ms`,
+      );
+      return run;
+    });
 
     const failed = (list: ShutdownRun[]) => list.reduce((sum, run) => sum + run.failedAfterSignal, 0);
     const exitMs = (list: ShutdownRun[]) => median(list.map((run) => run.timeToExitMs));
@@ -146,4 +127,4 @@ export const shutdownPart: BenchPart = {
       notes.push(`Failure codes (service): ${codes.map(([code, n]) => `${code} × ${n}`).join(", ")}.`);
     return { figures, notes, raw: { settings, runs } };
   },
-};
+);

@@ -1,12 +1,11 @@
 import path from "node:path";
 import { type ContainerEngine, detectEngine, type RunningContainer } from "@repo/container";
-import type { BenchContext, BenchPart } from "../context.ts";
+import { type BenchContext, type BenchPart, partWithModes } from "../context.ts";
 import { waitFor200 } from "../http.ts";
 import { type Figure, figure } from "../model.ts";
-import { rotated } from "../rounds.ts";
-import { startServerProcess } from "../server-process.ts";
+import { alternately } from "../rounds.ts";
 import { max, median, min, round } from "../stats.ts";
-import { BASELINE_LABEL, bundleTargets, serviceEnv } from "../targets.ts";
+import { BASELINE_LABEL, bundledTargets, serviceEnv, startTarget } from "../targets.ts";
 import { benchImageTag } from "./image.ts";
 
 interface Settings {
@@ -18,13 +17,7 @@ const FULL: Settings = { runs: 10, containerRuns: 3 };
 const SMOKE: Settings = { runs: 2, containerRuns: 0 };
 
 async function processStart(ctx: BenchContext, file: string, env: Record<string, string>, logFile: string) {
-  const server = await startServerProcess({
-    file,
-    env,
-    logFile,
-    cleanup: ctx.cleanup,
-    healthPath: ctx.manifest.healthCheckPath,
-  });
+  const server = await startTarget(ctx, file, env, logFile);
   await server.stop();
   return server.healthyAt - server.spawnedAt;
 }
@@ -51,27 +44,19 @@ async function containerStart(ctx: BenchContext, engine: ContainerEngine, image:
 const spread = (values: number[]) =>
   `min ${Math.round(min(values))}, max ${Math.round(max(values))}, ${values.length} run${values.length > 1 ? "s" : ""}`;
 
-export const startPart: BenchPart = {
-  id: "start",
-  number: "2",
-  title: "Start to healthy: process start to the first 200 on the health path",
-  async run(ctx) {
-    const settings = ctx.options.smoke ? SMOKE : FULL;
-    const dir = await ctx.makeTempDir("start");
-    const { serviceFile, baselineFile } = await bundleTargets(ctx, dir);
-
-    const times: Record<"service" | "baseline", number[]> = { service: [], baseline: [] };
-    for (let index = 0; index < settings.runs; index++) {
-      ctx.progress(`run ${index + 1}/${settings.runs}`);
-      // Alternating who goes first keeps a warm page cache from favouring one of them.
-      for (const target of rotated(["service", "baseline"] as const, index)) {
-        const ms =
-          target === "service"
-            ? await processStart(ctx, serviceFile, serviceEnv(ctx.manifest), path.join(dir, "service.log"))
-            : await processStart(ctx, baselineFile, {}, path.join(dir, "baseline.log"));
-        times[target].push(ms);
-      }
-    }
+export const startPart: BenchPart = partWithModes(
+  { id: "start", number: "2", title: "Start to healthy: process start to the first 200 on the health path" },
+  { full: FULL, smoke: SMOKE },
+  async (ctx, settings) => {
+    const { dir, serviceFile, baselineFile } = await bundledTargets(ctx, "start");
+    const times = await alternately(
+      settings.runs,
+      (target) =>
+        target === "service"
+          ? processStart(ctx, serviceFile, serviceEnv(ctx.manifest), path.join(dir, "service.log"))
+          : processStart(ctx, baselineFile, {}, path.join(dir, "baseline.log")),
+      (round) => ctx.progress(`run ${round + 1}/${settings.runs}`),
+    );
 
     const health = ctx.manifest.healthCheckPath;
     const figures: Figure[] = [
@@ -109,7 +94,7 @@ export const startPart: BenchPart = {
     }
     return { figures, notes, raw: { settings, times, container } };
   },
-};
+);
 
 async function measureContainer(
   ctx: BenchContext,

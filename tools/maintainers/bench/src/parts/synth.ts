@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import type { BenchContext, BenchPart } from "../context.ts";
+import { type BenchContext, type BenchPart, partWithModes } from "../context.ts";
 import { type Figure, figure } from "../model.ts";
 import { runChecked } from "../processes.ts";
 import { round } from "../stats.ts";
@@ -47,12 +47,10 @@ async function synthOf(ctx: BenchContext, count: number): Promise<SynthRun> {
 
 const seconds = (ms: number, digits = 1) => round(ms / 1000, digits);
 
-export const synthPart: BenchPart = {
-  id: "synth",
-  number: "5",
-  title: "Synth: cdk synth of 1, 10 and 20 services (generated into temporary copies)",
-  async run(ctx) {
-    const settings = ctx.options.smoke ? SMOKE : FULL;
+export const synthPart: BenchPart = partWithModes(
+  { id: "synth", number: "5", title: "Synth: cdk synth of 1, 10 and 20 services (generated into temporary copies)" },
+  { full: FULL, smoke: SMOKE },
+  async (ctx, settings) => {
     const [baselineCount, ...others] = settings.counts;
     if (baselineCount === undefined) throw new Error("no service count to synthesize");
     // The first synth also pays for reading aws-cdk-lib from disk: the baseline runs twice, the second one counts.
@@ -104,4 +102,4 @@ export const synthPart: BenchPart = {
     ];
     return { figures, notes, raw: { settings, warmUp, runs: [first, ...rest] } };
   },
-};
+);
