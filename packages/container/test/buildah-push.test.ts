@@ -19,7 +19,7 @@ const available =
 
 describe.skipIf(!available)("BuildahEngine.push to a loopback registry", () => {
   const engine = new BuildahEngine();
-  const image = `localhost/container-tools-push-test:${process.pid}`;
+  const image = `localhost/container-push-test:${process.pid}`;
   let dir: string;
   let registry: ChildProcess;
   let port: number;

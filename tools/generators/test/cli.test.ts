@@ -23,7 +23,9 @@ describe("pnpm plop (the CLI)", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("pnpm plop service <name> <port> <healthCheckPath> <size> <deployment>");
     expect(result.stdout).toContain("pnpm plop package <name> <description>");
-    expect(result.stdout).toContain("pnpm plop init <scope> <projectName> <region> <source> <repository> <branch>");
+    expect(result.stdout).toContain(
+      "pnpm plop init <scope> <projectName> <region> <source> <repository> <branch> <removeMaintainers>",
+    );
     expect(result.stdout).toContain("--skip-install");
   });
 
