@@ -85,7 +85,7 @@ describe("processes.runCommand / processes.runChecked", () => {
     expect(result.signal).toBe("SIGKILL");
     expect(child).toBeGreaterThan(0);
     expect(["gone", "Z"]).toContain(processState(child as number));
-  });
+  }, 20_000);
 
   it("does not start when already aborted", async () => {
     const stop = new AbortController();
