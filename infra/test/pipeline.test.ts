@@ -138,6 +138,7 @@ describe("trigger paths, from the workspace graph at synth time", () => {
       "buildspec.yml",
       "package.json",
       "packages/create-new-task-def/",
+      "packages/devkit/",
       "packages/service-contract/",
       "packages/tsconfig/",
       "pnpm-lock.yaml",

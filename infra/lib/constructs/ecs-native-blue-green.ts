@@ -1,5 +1,5 @@
-import { minimumDeploymentDuration } from "@repo/ecs-deploy/duration";
 import { ecsDeploymentConfiguration, type ServiceManifest, type ServiceNames } from "@repo/service-contract";
+import { minimumDeploymentDuration } from "@repo/service-contract/deployment-duration";
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";

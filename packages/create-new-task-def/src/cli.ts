@@ -1,9 +1,5 @@
 #!/usr/bin/env node
+import { start } from "@repo/devkit/cli";
 import { main } from "./main.ts";
 
-process.exitCode = await main(process.argv.slice(2), {
-  env: process.env,
-  cwd: process.cwd(),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-});
+await start(main);

@@ -1,8 +1,14 @@
-import { parseArgs } from "node:util";
+import {
+  type Env,
+  type Invocation as ResultInvocation,
+  readInvocation,
+  resultFlagNames,
+  valueFlags,
+} from "@repo/devkit/cli";
 import { UsageError } from "./errors.ts";
 import { type HookFunctions, resolveHooks } from "./hooks.ts";
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 /** What to render; every path is resolved against the working directory the caller gives. */
 export interface CreateTaskDefOptions {
@@ -34,10 +40,7 @@ export function modeOf(options: Pick<CreateTaskDefOptions, "template">): Mode {
   return options.template === undefined ? "registered" : "template";
 }
 
-export type Invocation =
-  | { action: "help" }
-  | { action: "version" }
-  | { action: "run"; options: CreateTaskDefOptions; json: boolean };
+export type Invocation = ResultInvocation<CreateTaskDefOptions>;
 
 /** Flag name -> the environment variable read when the flag is absent (CodeBuild passes settings as env vars). */
 export const ENV_FALLBACKS = {
@@ -55,40 +58,26 @@ export const DEFAULT_OUT = ".";
 export const DEFAULT_APPSPEC = "appspec.yaml";
 
 const CLI_OPTIONS = {
-  family: { type: "string" },
-  container: { type: "string" },
-  image: { type: "string" },
-  digest: { type: "string" },
-  port: { type: "string" },
-  template: { type: "string" },
-  out: { type: "string" },
-  appspec: { type: "string" },
+  ...valueFlags("family", "container", "image", "digest", "port", "template", "out", "appspec"),
   hook: { type: "string", multiple: true },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
 } as const;
 
+const COMMAND_LINE = { flags: CLI_OPTIONS, fallbacks: ENV_FALLBACKS, UsageError };
+
 /** Every long flag the CLI accepts (the buildspec test checks its invocation against this). */
-export const CLI_FLAGS = Object.keys(CLI_OPTIONS);
+export const CLI_FLAGS = resultFlagNames(COMMAND_LINE);
 
 export function parseCommandLine(argv: readonly string[], env: Env): Invocation {
-  let values: ReturnType<typeof parseFlags>;
-  try {
-    values = parseFlags(argv);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`, { cause: error });
-  }
-  if (values.help) return { action: "help" };
-  if (values.version) return { action: "version" };
+  return readInvocation(argv, env, COMMAND_LINE, (setting, values) =>
+    renderOptions(setting, (values.hook as string[] | undefined) ?? [], env),
+  );
+}
 
-  const setting = (flag: keyof typeof ENV_FALLBACKS): string | undefined => {
-    const fromFlag = values[flag]?.trim();
-    if (fromFlag) return fromFlag;
-    const fromEnv = env[ENV_FALLBACKS[flag]]?.trim();
-    return fromEnv ? fromEnv : undefined;
-  };
-
+function renderOptions(
+  setting: (flag: keyof typeof ENV_FALLBACKS) => string | undefined,
+  hooks: readonly string[],
+  env: Env,
+): CreateTaskDefOptions {
   const template = setting("template");
   const family = setting("family");
   const container = setting("container");
@@ -108,18 +97,14 @@ export function parseCommandLine(argv: readonly string[], env: Env): Invocation 
     image: image as string,
     out: setting("out") ?? DEFAULT_OUT,
     appspec: setting("appspec") ?? DEFAULT_APPSPEC,
-    hooks: resolveHooks(values.hook ?? [], env),
+    hooks: resolveHooks(hooks, env),
   };
   if (portText !== undefined) options.port = parsePort(portText);
   if (family !== undefined) options.family = family;
   if (template !== undefined) options.template = template;
   const digest = setting("digest");
   if (digest !== undefined) options.digest = digest;
-  return { action: "run", options, json: values.json === true };
-}
-
-function parseFlags(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: CLI_OPTIONS, strict: true, allowPositionals: false }).values;
+  return options;
 }
 
 export function parsePort(text: string): number {

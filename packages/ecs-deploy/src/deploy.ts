@@ -1,8 +1,8 @@
 import type { ECSClient, Service, ServiceDeployment } from "@aws-sdk/client-ecs";
 import { createEcsClient } from "@repo/create-new-task-def";
+import { type MinimumDuration, minimumDeploymentDuration } from "@repo/service-contract/deployment-duration";
 import { type DeployArtifacts, readDeployArtifacts } from "./artifacts.ts";
 import { describeProgress, failureReason, hasEnded, isMovingForward, runsImage, succeeded } from "./deployment.ts";
-import { type MinimumDuration, minimumDeploymentDuration } from "./duration.ts";
 import { Ecs } from "./ecs.ts";
 import { AwsError, DeploymentFailedError, DeploymentTimeoutError, ValidationError } from "./errors.ts";
 import { followDeployment, lastSeen } from "./follow.ts";

@@ -1,4 +1,5 @@
 import { EXIT_CODES as SHARED_EXIT_CODES } from "@repo/create-new-task-def";
+import { CliFailure, failureOfKind } from "@repo/devkit/cli";
 
 /**
  * The exit codes 0-4 mean what they mean for create-new-task-def (the Build stage's CLI), so a pipeline log reads the
@@ -17,35 +18,17 @@ export const EXIT_CODES = {
 
 export type FailureKind = "usage" | "validation" | "aws" | "deploymentFailed" | "timedOut";
 
-export class EcsDeployError extends Error {
-  readonly kind: FailureKind;
-
-  constructor(kind: FailureKind, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "EcsDeployError";
-    this.kind = kind;
-  }
-
-  get exitCode(): number {
-    return EXIT_CODES[this.kind];
+export class EcsDeployError extends CliFailure<FailureKind> {
+  constructor(kind: FailureKind, message: string, options?: ErrorOptions) {
+    super(kind, message, EXIT_CODES[kind], options);
   }
 }
 
 /** Wrong or missing flags / environment variables, or an input file that cannot be read. */
-export class UsageError extends EcsDeployError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("usage", message, options);
-    this.name = "UsageError";
-  }
-}
+export class UsageError extends failureOfKind(EcsDeployError, "usage") {}
 
 /** The artifacts or the service are not something this step can deploy; nothing was changed in ECS. */
-export class ValidationError extends EcsDeployError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("validation", message, options);
-    this.name = "ValidationError";
-  }
-}
+export class ValidationError extends failureOfKind(EcsDeployError, "validation") {}
 
 /** ECS could not be asked, or refused: region, credentials, permissions, persistent throttling, unknown service. */
 export class AwsError extends EcsDeployError {
@@ -54,23 +37,12 @@ export class AwsError extends EcsDeployError {
 
   constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
     super("aws", message, options);
-    this.name = "AwsError";
     this.retryable = options?.retryable ?? false;
   }
 }
 
 /** ECS ended the service deployment without success: rolled back (alarm, circuit breaker, hook) or stopped. */
-export class DeploymentFailedError extends EcsDeployError {
-  constructor(message: string) {
-    super("deploymentFailed", message);
-    this.name = "DeploymentFailedError";
-  }
-}
+export class DeploymentFailedError extends failureOfKind(EcsDeployError, "deploymentFailed") {}
 
 /** The service deployment had not ended when the timeout came. */
-export class DeploymentTimeoutError extends EcsDeployError {
-  constructor(message: string) {
-    super("timedOut", message);
-    this.name = "DeploymentTimeoutError";
-  }
-}
+export class DeploymentTimeoutError extends failureOfKind(EcsDeployError, "timedOut") {}

@@ -7,7 +7,6 @@ export {
   deploy,
 } from "./deploy.ts";
 export { describeProgress, failureReason, hasEnded, runsImage } from "./deployment.ts";
-export { type MinimumDuration, minimumDeploymentDuration } from "./duration.ts";
 export {
   AwsError,
   DeploymentFailedError,

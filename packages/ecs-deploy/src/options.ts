@@ -1,8 +1,8 @@
-import { parseArgs } from "node:util";
 import { ENV_FALLBACKS as BUILD_STAGE_ENV } from "@repo/create-new-task-def";
+import * as cli from "@repo/devkit/cli";
 import { UsageError } from "./errors.ts";
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type Env = cli.Env;
 
 /** What ECS does with a deployment of ours that is still running when the timeout comes. */
 export const ON_TIMEOUT = ["rollback", "leave"] as const;
@@ -22,10 +22,7 @@ export interface DeployOptions {
   onTimeout: OnTimeout;
 }
 
-export type Invocation =
-  | { action: "help" }
-  | { action: "version" }
-  | { action: "run"; options: DeployOptions; json: boolean };
+export type Invocation = cli.Invocation<DeployOptions>;
 
 /**
  * Flag name -> the environment variable read when the flag is absent. The container and the artifacts folder use the
@@ -48,40 +45,25 @@ export const DEFAULTS = {
   onTimeout: "rollback" satisfies OnTimeout,
 } as const;
 
-const CLI_OPTIONS = {
-  cluster: { type: "string" },
-  service: { type: "string" },
-  container: { type: "string" },
-  artifacts: { type: "string" },
-  timeout: { type: "string" },
-  "poll-interval": { type: "string" },
-  "on-timeout": { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "v" },
-} as const;
+const CLI_OPTIONS = cli.valueFlags(
+  "cluster",
+  "service",
+  "container",
+  "artifacts",
+  "timeout",
+  "poll-interval",
+  "on-timeout",
+);
 
 /** Every long flag the CLI accepts (the buildspec test checks its invocation against this). */
-export const CLI_FLAGS = Object.keys(CLI_OPTIONS);
+export const CLI_FLAGS = cli.resultFlagNames({ flags: CLI_OPTIONS });
 
 export function parseCommandLine(argv: readonly string[], env: Env): Invocation {
-  let values: ReturnType<typeof parseFlags>;
-  try {
-    values = parseFlags(argv);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see --help)`, { cause: error });
-  }
-  if (values.help) return { action: "help" };
-  if (values.version) return { action: "version" };
+  return cli.readInvocation(argv, env, { flags: CLI_OPTIONS, fallbacks: ENV_FALLBACKS, UsageError }, deployOptions);
+}
 
-  const setting = (flag: keyof typeof ENV_FALLBACKS): string | undefined => {
-    const fromFlag = values[flag]?.trim();
-    if (fromFlag) return fromFlag;
-    const fromEnv = env[ENV_FALLBACKS[flag]]?.trim();
-    return fromEnv ? fromEnv : undefined;
-  };
+function deployOptions(setting: (flag: keyof typeof ENV_FALLBACKS) => string | undefined): DeployOptions {
   const source = (flag: keyof typeof ENV_FALLBACKS) => `--${flag} / ${ENV_FALLBACKS[flag]}`;
-
   const required = { cluster: setting("cluster"), service: setting("service"), container: setting("container") };
   const missing = (Object.keys(required) as (keyof typeof required)[]).filter((flag) => required[flag] === undefined);
   if (missing.length > 0) throw new UsageError(`missing required settings: ${missing.map(source).join(", ")}`);
@@ -92,7 +74,7 @@ export function parseCommandLine(argv: readonly string[], env: Env): Invocation 
       `${source("on-timeout")} must be one of ${ON_TIMEOUT.join(", ")}, got ${JSON.stringify(onTimeout)}`,
     );
   }
-  const options: DeployOptions = {
+  return {
     cluster: required.cluster as string,
     service: required.service as string,
     container: required.container as string,
@@ -102,11 +84,6 @@ export function parseCommandLine(argv: readonly string[], env: Env): Invocation 
       parseDuration(setting("poll-interval"), DEFAULTS.pollIntervalSeconds, source("poll-interval"), "seconds") * 1000,
     onTimeout: onTimeout as OnTimeout,
   };
-  return { action: "run", options, json: values.json === true };
-}
-
-function parseFlags(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], options: CLI_OPTIONS, strict: true, allowPositionals: false }).values;
 }
 
 /** A positive decimal number (fractions allowed, so tests can poll every few milliseconds). */

@@ -38,11 +38,12 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
   return found.sort();
 }
 
-/** Every workspace package.json (root, apps, packages, infra, tools). */
+/** Every workspace package.json (root, apps, packages, infra, tools, the maintainers' tools). */
 function packageJsonFiles(): string[] {
   return [
     "package.json",
     ...["apps", "packages", "tools"].flatMap((dir) => filesUnder(dir, /^[^/]+\/[^/]+\/package\.json$/)),
+    ...filesUnder("tools/maintainers", /^tools\/maintainers\/[^/]+\/package\.json$/),
     "infra/package.json",
   ];
 }

@@ -66,6 +66,7 @@ function helpText(plop: NodePlopAPI): string {
     "  pnpm plop service -- --name orders --deployment all-at-once",
     "  pnpm plop package money",
     "  pnpm plop init @acme shop eu-west-1 shop _ main     # _: no owner/repo for CodeCommit",
+    "  pnpm plop init @acme shop eu-west-1 shop _ main yes # and remove the template maintainers' tools",
     "",
   );
   return lines.join("\n");

@@ -1,41 +1,20 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCommand } from "@repo/devkit/process";
 import { loadServiceManifest } from "@repo/service-contract";
-import { afterAll, describe, expect, it } from "vitest";
-import { copyWorkspace, removeCopies, snapshotTree, treeChanges } from "./support/workspace.ts";
+import { describe, expect, it } from "vitest";
+import { copyWorkspace, watchTree } from "./support/workspace.ts";
 
 // The CLI as `pnpm plop` runs it (tsx tools/generators/src/cli.ts), without a terminal as in CI; --dest (plop's
 // own flag) points it at a copy of the repository.
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 const CLI = path.join(PACKAGE_DIR, "src/cli.ts");
 
-afterAll(removeCopies);
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function plop(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-      cwd: PACKAGE_DIR,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function plop(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCommand(process.execPath, ["--import", "tsx", CLI, ...args], {
+    cwd: PACKAGE_DIR,
+    env: { ...process.env, ...env },
+  }).then((result) => ({ ...result, code: result.exitCode }));
 }
 
 describe("pnpm plop (the CLI)", () => {
@@ -44,7 +23,9 @@ describe("pnpm plop (the CLI)", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("pnpm plop service <name> <port> <healthCheckPath> <size> <deployment>");
     expect(result.stdout).toContain("pnpm plop package <name> <description>");
-    expect(result.stdout).toContain("pnpm plop init <scope> <projectName> <region> <source> <repository> <branch>");
+    expect(result.stdout).toContain(
+      "pnpm plop init <scope> <projectName> <region> <source> <repository> <branch> <removeMaintainers>",
+    );
     expect(result.stdout).toContain("--skip-install");
   });
 
@@ -75,20 +56,20 @@ describe("pnpm plop (the CLI)", () => {
 
   it("exits 1 with the problem, writing nothing, for a bad answer", async () => {
     const root = copyWorkspace();
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
     const result = await plop(["--dest", root, "service", "Audit"], { PLOP_SKIP_INSTALL: "1" });
     expect(result.code).toBe(1);
     expect(result.stderr + result.stdout).toContain('name: "Audit" must be lowercase kebab-case');
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+    expect(changes()).toEqual([]);
   });
 
   it("exits 1 when an action fails", async () => {
     const root = copyWorkspace();
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
     // Passes the prompts (no name is asked without a terminal), fails in the action.
     const result = await plop(["--dest", root, "service"], { PLOP_SKIP_INSTALL: "1" });
     expect(result.code).toBe(1);
     expect(result.stderr + result.stdout).toContain("name: is required");
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+    expect(changes()).toEqual([]);
   });
 });

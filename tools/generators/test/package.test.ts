@@ -1,37 +1,21 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { triggerPathsFor } from "@repo/pipeline-triggers";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { runGenerator } from "./support/plop.ts";
-import {
-  copyWorkspace,
-  currentScope,
-  readJson,
-  readText,
-  removeCopies,
-  snapshotTree,
-  treeChanges,
-} from "./support/workspace.ts";
+import { describe, expect, it } from "vitest";
+import { itRefuses, runGenerator } from "./support/plop.ts";
+import { copyWorkspace, currentScope, readJson, readText, watchTree } from "./support/workspace.ts";
 
 const scope = currentScope();
-
-beforeEach(() => {
-  vi.stubEnv("PLOP_SKIP_INSTALL", "1");
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
-afterAll(removeCopies);
 
 describe("pnpm plop package", () => {
   it("creates a just-in-time internal package in packages/<name>, and nothing else", async () => {
     const root = copyWorkspace();
-    const before = snapshotTree(root);
+    const changes = watchTree(root);
 
     const run = await runGenerator(root, "package", ["money", "Amounts in integer cents, and their formatting."]);
 
     expect(run.failures).toEqual([]);
-    expect(treeChanges(before, snapshotTree(root))).toEqual([
+    expect(changes()).toEqual([
       "packages/money/",
       "packages/money/README.md",
       "packages/money/package.json",
@@ -88,7 +72,7 @@ describe("pnpm plop package", () => {
 });
 
 describe("pnpm plop package refuses, writing nothing", () => {
-  const cases: [string, string[], RegExp][] = [
+  itRefuses("package", [
     ["a name that is not kebab-case", ["Money"], /name: "Money" must be lowercase kebab-case/],
     ["a name with a trailing hyphen", ["money-"], /must be lowercase kebab-case/],
     ["a folder that exists", ["tsconfig"], /name: packages\/tsconfig already exists/],
@@ -98,15 +82,5 @@ describe("pnpm plop package refuses, writing nothing", () => {
       /the package @[\w-]+\/sample-service already exists \(apps\/sample-service\/package\.json\)/,
     ],
     ["no name at all", [], /name: is required/],
-  ];
-
-  // One copy for every case: each must leave it exactly as it found it.
-  const root = copyWorkspace();
-
-  it.each(cases)("%s", async (_what, answers, message) => {
-    const before = snapshotTree(root);
-    const run = await runGenerator(root, "package", answers);
-    expect(run.failures.join("\n")).toMatch(message);
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
-  });
+  ]);
 });

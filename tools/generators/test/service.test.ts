@@ -1,39 +1,22 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { projectFiles } from "@repo/devkit/files";
 import { triggerPathsFor } from "@repo/pipeline-triggers";
 import { discoverServices, loadServiceManifest } from "@repo/service-contract";
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { deriveService, readTemplateFiles } from "../src/service/derive.ts";
 import { servicePackageName, TEMPLATE_DIR, templateManifest } from "../src/service/settings.ts";
-import { listProjectFiles } from "../src/workspace/project-files.ts";
-import { runGenerator } from "./support/plop.ts";
-import {
-  copyWorkspace,
-  currentScope,
-  REPO_ROOT,
-  readJson,
-  readText,
-  removeCopies,
-  snapshotTree,
-  treeChanges,
-} from "./support/workspace.ts";
+import { itRefuses, runGenerator } from "./support/plop.ts";
+import * as workspace from "./support/workspace.ts";
 
-const scope = currentScope();
-const samplePort = templateManifest(REPO_ROOT).port;
-const templateFiles = listProjectFiles(REPO_ROOT, TEMPLATE_DIR);
-
-beforeEach(() => {
-  vi.stubEnv("PLOP_SKIP_INSTALL", "1");
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
-afterAll(removeCopies);
+const scope = workspace.currentScope();
+const samplePort = templateManifest(workspace.REPO_ROOT).port;
+const templateFiles = projectFiles(workspace.REPO_ROOT, TEMPLATE_DIR);
 
 describe("the template", () => {
   it("is derived from itself byte for byte with its own settings: there is no second template to drift", () => {
-    const template = templateManifest(REPO_ROOT);
-    const files = readTemplateFiles(REPO_ROOT);
+    const template = templateManifest(workspace.REPO_ROOT);
+    const files = readTemplateFiles(workspace.REPO_ROOT);
     const derived = deriveService(
       files,
       template,
@@ -45,19 +28,19 @@ describe("the template", () => {
         memory: template.memory,
         strategy: template.deployment.strategy,
       },
-      servicePackageName(REPO_ROOT, template.name),
+      servicePackageName(workspace.REPO_ROOT, template.name),
     );
     expect(derived.map((file) => file.path)).toEqual(files.map((file) => file.path));
     for (const file of derived) {
-      const absolute = path.join(REPO_ROOT, TEMPLATE_DIR, file.path);
+      const absolute = path.join(workspace.REPO_ROOT, TEMPLATE_DIR, file.path);
       expect(Buffer.from(file.content).equals(readFileSync(absolute)), file.path).toBe(true);
       expect(file.mode, file.path).toBe(statSync(absolute).mode & 0o777);
     }
   });
 
   it("is the sample's own files, never node_modules, build output or caches, with or without git", () => {
-    const plain = copyWorkspace();
-    const git = copyWorkspace({ git: true });
+    const plain = workspace.copyWorkspace();
+    const git = workspace.copyWorkspace({ git: true });
     for (const root of [plain, git]) {
       for (const junk of ["node_modules/x/index.js", "dist/server.js", ".turbo/turbo-test.log", "debug.log"]) {
         mkdirSync(path.dirname(path.join(root, TEMPLATE_DIR, junk)), { recursive: true });
@@ -66,20 +49,20 @@ describe("the template", () => {
     }
     expect(templateFiles).toContain("service.json");
     expect(templateFiles).toContain("src/config.ts");
-    expect(listProjectFiles(plain, TEMPLATE_DIR)).toEqual(templateFiles);
-    expect(listProjectFiles(git, TEMPLATE_DIR)).toEqual(templateFiles);
+    expect(projectFiles(plain, TEMPLATE_DIR)).toEqual(templateFiles);
+    expect(projectFiles(git, TEMPLATE_DIR)).toEqual(templateFiles);
   });
 });
 
 describe("pnpm plop service", () => {
   it("creates apps/<name> from the template with the chosen settings, and nothing else", async () => {
-    const root = copyWorkspace({ git: true });
-    const before = snapshotTree(root);
+    const root = workspace.copyWorkspace({ git: true });
+    const changes = workspace.watchTree(root);
 
     const run = await runGenerator(root, "service", ["billing", "3100", "/healthz", "512/1024", "linear"]);
 
     expect(run.failures).toEqual([]);
-    expect(treeChanges(before, snapshotTree(root))).toEqual(
+    expect(changes()).toEqual(
       [
         "apps/billing/",
         ...new Set(templateFiles.flatMap((file) => parents(file).map((dir) => `apps/billing/${dir}/`))),
@@ -102,10 +85,12 @@ describe("pnpm plop service", () => {
     expect(manifest.scaling).toEqual(template.scaling);
     expect(manifest.environment).toEqual(template.environment);
 
-    expect(readJson(root, "apps/billing/package.json").name).toBe(`${scope}/billing`);
+    expect(workspace.readJson(root, "apps/billing/package.json").name).toBe(`${scope}/billing`);
     // Every other file is the template's, byte for byte: no source file names a service, a port or a path.
     for (const file of templateFiles.filter((name) => name !== "service.json" && name !== "package.json")) {
-      expect(readText(root, `apps/billing/${file}`), file).toBe(readText(root, `${TEMPLATE_DIR}/${file}`));
+      expect(workspace.readText(root, `apps/billing/${file}`), file).toBe(
+        workspace.readText(root, `${TEMPLATE_DIR}/${file}`),
+      );
     }
 
     // Found by convention: infra and the pipeline triggers see it without any edit.
@@ -117,7 +102,7 @@ describe("pnpm plop service", () => {
   });
 
   it("defaults to the next port after the highest in use and to the template's settings", async () => {
-    const root = copyWorkspace();
+    const root = workspace.copyWorkspace();
     const template = templateManifest(root);
     const highest = Math.max(...discoverServices(root).map((service) => service.manifest.port));
 
@@ -132,7 +117,7 @@ describe("pnpm plop service", () => {
       memory: template.memory,
       deployment: template.deployment,
     });
-    const paymentsText = readText(root, "apps/payments/service.json");
+    const paymentsText = workspace.readText(root, "apps/payments/service.json");
     const payments = loadServiceManifest(path.join(root, "apps/payments/service.json"));
     expect(payments.port).toBe(highest + 2);
     expect(payments.deployment.strategy).toBe("all-at-once");
@@ -143,7 +128,7 @@ describe("pnpm plop service", () => {
 });
 
 describe("pnpm plop service refuses, writing nothing", () => {
-  const cases: [string, string[], RegExp][] = [
+  itRefuses("service", [
     ["a name that is not kebab-case", ["Orders"], /name: "Orders" must be lowercase kebab-case/],
     ["a name with an underscore", ["order_items"], /must be lowercase kebab-case/],
     ["a name too long for AWS resource names", ["a".repeat(25)], /must be at most 24 characters/],
@@ -173,39 +158,24 @@ describe("pnpm plop service refuses, writing nothing", () => {
       /deployment: "rolling" must be one of all-at-once, canary, linear/,
     ],
     ["no name at all (nothing can be asked without a terminal)", [], /name: is required/],
-  ];
-
-  // One copy for every case: each must leave it exactly as it found it.
-  const root = copyWorkspace();
-
-  it.each(cases)("%s", async (_what, answers, message) => {
-    const before = snapshotTree(root);
-    const run = await runGenerator(root, "service", answers);
-    expect(run.failures.join("\n")).toMatch(message);
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
-  });
+  ]);
 
   it("fails loudly, writing nothing, when the template has lost a file it copies from", async () => {
-    const root = copyWorkspace();
+    const root = workspace.copyWorkspace();
     rmSync(path.join(root, TEMPLATE_DIR, "package.json"));
-    const before = snapshotTree(root);
+    const changes = workspace.watchTree(root);
 
     const run = await runGenerator(root, "service", ["billing"]);
 
     expect(run.failures.join("\n")).toContain(`${TEMPLATE_DIR}/package.json`);
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+    expect(changes()).toEqual([]);
   });
 
   it("removes the new service and restores pnpm-lock.yaml when pnpm install fails", async () => {
     vi.stubEnv("PLOP_SKIP_INSTALL", "");
-    const root = copyWorkspace();
-    // A real install failure: a workspace package depending on a workspace package that does not exist.
-    mkdirSync(path.join(root, "packages/broken"));
-    writeFileSync(
-      path.join(root, "packages/broken/package.json"),
-      JSON.stringify({ name: `${scope}/broken`, private: true, dependencies: { [`${scope}/missing`]: "workspace:*" } }),
-    );
-    const before = snapshotTree(root);
+    const root = workspace.copyWorkspace();
+    workspace.breakInstall(root, scope, { [`${scope}/missing`]: "workspace:*" });
+    const changes = workspace.watchTree(root);
 
     const run = await runGenerator(root, "service", ["billing"]);
 
@@ -213,7 +183,7 @@ describe("pnpm plop service refuses, writing nothing", () => {
     expect(failure).toContain("pnpm install --offline --no-frozen-lockfile exited with 1");
     expect(failure).toContain(`${scope}/missing`);
     expect(failure).toContain("removed apps/billing; pnpm-lock.yaml restored");
-    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+    expect(changes()).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-import { parseArgs } from "node:util";
-import type { EngineChoice } from "@repo/container-tools";
+import { type EngineChoice, engineChoice } from "@repo/container";
+import * as cli from "@repo/devkit/cli";
 
 export const HELP = `Usage: pnpm rehearse <service> [options]
 
@@ -30,13 +30,6 @@ Environment:
   BUILDAH_ISOLATION, STORAGE_DRIVER   buildah settings, passed through to the build
 `;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
 export interface RehearseOptions {
   service: string | undefined;
   baseImage: string | undefined;
@@ -47,55 +40,28 @@ export interface RehearseOptions {
   json: boolean;
 }
 
-export type ParsedArgs = { help: true } | { help: false; options: RehearseOptions };
+export type ParsedArgs = cli.Parsed<RehearseOptions>;
 
-const ENGINES: readonly EngineChoice[] = ["auto", "docker", "buildah"];
+const FLAGS = {
+  ...cli.valueFlags("base-image", "registry", "engine", "out"),
+  ...cli.switchFlags("keep-registry", "json"),
+  ...cli.HELP_FLAG,
+} as const;
 
-export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedArgs {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+export function parseCliArgs(argv: readonly string[], env: cli.Env): ParsedArgs {
+  const { values, positionals } = cli.parseFlags(argv, FLAGS, { positionals: true });
   if (values.help) return { help: true };
-  if (positionals.length > 1) throw new UsageError(`one service at a time (got ${positionals.join(", ")})`);
-  const engine = (values.engine ?? (env.CONTAINER_ENGINE || "auto")) as EngineChoice;
-  if (!ENGINES.includes(engine)) {
-    throw new UsageError(`--engine ${engine}: expected ${ENGINES.join(", ")}`);
-  }
-  const nonEmpty = (flag: string, value: string | undefined) => {
-    if (value !== undefined && value.trim() === "") throw new UsageError(`--${flag} needs a value`);
-    return value;
-  };
+  if (positionals.length > 1) throw new cli.UsageError(`one service at a time (got ${positionals.join(", ")})`);
   return {
     help: false,
     options: {
       service: positionals[0],
-      baseImage: nonEmpty("base-image", values["base-image"]) ?? (env.NODE_IMAGE || undefined),
-      registry: nonEmpty("registry", values.registry),
-      engine,
-      out: nonEmpty("out", values.out),
+      baseImage: cli.flagValue(values["base-image"], "--base-image") ?? cli.envValue(env, "NODE_IMAGE"),
+      registry: cli.flagValue(values.registry, "--registry"),
+      engine: engineChoice(values.engine, env),
+      out: cli.flagValue(values.out, "--out"),
       keepRegistry: values["keep-registry"] === true,
       json: values.json === true,
     },
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      "base-image": { type: "string" },
-      registry: { type: "string" },
-      engine: { type: "string" },
-      out: { type: "string" },
-      "keep-registry": { type: "boolean" },
-      json: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }

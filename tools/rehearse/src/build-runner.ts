@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { RecentLines, runCommand } from "@repo/devkit/process";
 import { type Buildspec, commandTitle, PHASE_NAMES, type PhaseName } from "./buildspec.ts";
 import { formatExports, shellQuote } from "./shell-env.ts";
 
@@ -163,67 +164,30 @@ interface OneResult {
   recentOutput: string[];
 }
 
-function runOne(
+async function runOne(
   shell: string,
   args: string[],
   cwd: string,
   signal: AbortSignal | undefined,
   onLine: (line: string) => void,
 ): Promise<OneResult> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    // An empty environment: everything the command sees comes from the hand-over file. Its own process group, so
-    // an interrupt stops the command and whatever it started (the engine, a registry push), and nothing else.
-    const child = spawn(shell, args, { cwd, env: {}, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    const recent: string[] = [];
-    const take = (line: string) => {
-      recent.push(line);
-      if (recent.length > RECENT_LINES) recent.shift();
+  const recent = new RecentLines(RECENT_LINES);
+  // An empty environment: everything the command sees comes from the hand-over file. Its own process group, so
+  // an interrupt stops the command and whatever it started (the engine, a registry push), and nothing else; after
+  // the grace period (the engine removes its working containers), it is killed.
+  const result = await runCommand(shell, args, {
+    cwd,
+    env: {},
+    group: true,
+    ...(signal ? { signal } : {}),
+    killAfterMs: ABORT_GRACE_MS,
+    onLine: (line) => {
+      recent.add(line);
       onLine(line);
-    };
-    const splitters = [child.stdout, child.stderr].map((stream) => {
-      let pending = "";
-      stream.setEncoding("utf8").on("data", (chunk: string) => {
-        const parts = (pending + chunk).split(/\r?\n/);
-        pending = parts.pop() ?? "";
-        for (const part of parts) take(part);
-      });
-      return () => {
-        if (pending.length > 0) take(pending);
-        pending = "";
-      };
-    });
-    const signalGroup = (groupSignal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, groupSignal);
-      } catch {
-        // The group is already gone.
-      }
-    };
-    let forceKill: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      signalGroup("SIGTERM");
-      // Time to clean up (the engine removes its working containers), then no more waiting.
-      forceKill = setTimeout(() => signalGroup("SIGKILL"), ABORT_GRACE_MS);
-      forceKill.unref();
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    child.on("error", (error) => {
-      signal?.removeEventListener("abort", onAbort);
-      reject(error);
-    });
-    child.on("close", (exitCode, exitSignal) => {
-      signal?.removeEventListener("abort", onAbort);
-      clearTimeout(forceKill);
-      for (const flush of splitters) flush();
-      if (signal?.aborted) reject(signal.reason);
-      else resolve({ exitCode, signal: exitSignal, recentOutput: recent });
-    });
+    },
   });
+  if (signal?.aborted) throw signal.reason;
+  return { exitCode: result.exitCode, signal: result.signal, recentOutput: recent.list() };
 }
 
 /** The exported variables the last command left: the hand-over file sourced by the build's shell, read by node. */

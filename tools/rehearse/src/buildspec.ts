@@ -98,13 +98,9 @@ function parseEnv(root: YAMLMap, fail: Fail): Pick<Buildspec, "shell" | "variabl
     variables: {},
     exportedVariables: [],
   };
-  const env = root.get("env", true);
-  if (env === undefined) return parsed;
-  if (!isMap(env)) return fail(env, "env: expected a mapping");
-  for (const pair of env.items) {
-    const key = keyOf(pair.key);
-    if (!ENV_KEYS.has(key)) fail(pair.key, `env.${key} is not supported: ${EXTEND_HINT}`);
-  }
+  const envNode = root.get("env", true);
+  if (envNode === undefined) return parsed;
+  const env = knownMapping(envNode, "env", ENV_KEYS, "a mapping", fail);
   const shellNode = env.get("shell", true);
   if (shellNode !== undefined) {
     const value = isScalar(shellNode) ? String(shellNode.value) : "";
@@ -164,13 +160,9 @@ function parsePhases(root: YAMLMap, fail: Fail): Partial<Record<PhaseName, Build
 }
 
 function parseArtifacts(root: YAMLMap, fail: Fail): BuildArtifacts | undefined {
-  const node = root.get("artifacts", true);
-  if (node === undefined) return undefined;
-  if (!isMap(node)) return fail(node, "artifacts: expected a mapping with files");
-  for (const pair of node.items) {
-    const key = keyOf(pair.key);
-    if (!ARTIFACT_KEYS.has(key)) fail(pair.key, `artifacts.${key} is not supported: ${EXTEND_HINT}`);
-  }
+  const artifactsNode = root.get("artifacts", true);
+  if (artifactsNode === undefined) return undefined;
+  const node = knownMapping(artifactsNode, "artifacts", ARTIFACT_KEYS, "a mapping with files", fail);
   const filesNode = node.get("files", true);
   if (filesNode === undefined) return fail(node, "artifacts.files: required (the files to hand to the next stage)");
   const files = stringList(filesNode, "artifacts.files", fail);
@@ -186,6 +178,16 @@ function parseArtifacts(root: YAMLMap, fail: Fail): BuildArtifacts | undefined {
     else if (value !== "no" && value !== "false") fail(discardNode, `artifacts.discard-paths: expected yes or no`);
   }
   return { baseDirectory, files, discardPaths };
+}
+
+/** `node` as a mapping whose keys are all in `known`; another key is named as not emulated. */
+function knownMapping(node: unknown, field: string, known: ReadonlySet<string>, expected: string, fail: Fail): YAMLMap {
+  if (!isMap(node)) return fail(node, `${field}: expected ${expected}`);
+  for (const pair of node.items) {
+    const key = keyOf(pair.key);
+    if (!known.has(key)) fail(pair.key, `${field}.${key} is not supported: ${EXTEND_HINT}`);
+  }
+  return node;
 }
 
 function stringList(node: unknown, field: string, fail: Fail): string[] {

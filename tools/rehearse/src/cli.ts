@@ -1,48 +1,37 @@
 #!/usr/bin/env node
 // pnpm rehearse <service>: the Build stage, run locally from buildspec.yml itself (see --help and ../README.md).
 import path from "node:path";
-import { findRepoRoot } from "@repo/container-tools";
-import { HELP, parseCliArgs, UsageError } from "./args.ts";
+import {
+  type CliIo,
+  EXIT,
+  isUsageError,
+  onInterrupt,
+  processIo,
+  progressLog,
+  runTool,
+  UsageError,
+} from "@repo/devkit/cli";
+import { workspaceRoot } from "@repo/service-contract";
+import { HELP, parseCliArgs, type RehearseOptions } from "./args.ts";
 import { BuildFailure, rehearse } from "./rehearsal.ts";
 import { formatBuildEvent, formatBuildFailure, formatSummary } from "./report.ts";
 
-async function main(): Promise<number> {
-  let parsed: ReturnType<typeof parseCliArgs>;
-  try {
-    parsed = parseCliArgs(process.argv.slice(2), process.env);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`rehearse: ${error.message}\nRun with --help for usage.\n`);
-      return 2;
-    }
-    throw error;
-  }
-  if (parsed.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const { options } = parsed;
-  const started = performance.now();
-  const log = (message: string) =>
-    process.stderr.write(`==> [${((performance.now() - started) / 1000).toFixed(1)} s] ${message}\n`);
-
+async function rehearseFromCli(options: RehearseOptions, io: CliIo): Promise<number> {
   // Ctrl-C or a CI timeout: the running command's process group is stopped, the registry stopped, temp removed.
   const abort = new AbortController();
-  const interrupt = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\nrehearse: ${signal}, stopping the build\n`);
+  onInterrupt((signal) => {
+    io.stderr(`\nrehearse: ${signal}, stopping the build\n`);
     abort.abort(new Error(`interrupted by ${signal}`));
-  };
-  process.once("SIGINT", interrupt);
-  process.once("SIGTERM", interrupt);
+  });
 
   let repoRoot: string;
   try {
-    repoRoot = findRepoRoot();
+    repoRoot = workspaceRoot(io.cwd);
   } catch (error) {
-    process.stderr.write(`rehearse: ${(error as Error).message}\n`);
-    return 2;
+    throw new UsageError((error as Error).message);
   }
   const artifactsDir = path.resolve(
+    io.cwd,
     options.out ?? path.join(repoRoot, ".artifacts", "rehearsal", options.service ?? "<service>"),
   );
   try {
@@ -54,35 +43,34 @@ async function main(): Promise<number> {
       registry: options.registry,
       out: options.out,
       keepRegistry: options.keepRegistry,
-      region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION,
-      hostEnv: process.env,
-      log,
+      region: io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION,
+      hostEnv: io.env,
+      log: progressLog(io),
       onBuildEvent: (event) => {
         const line = formatBuildEvent(event);
-        if (line !== undefined) process.stderr.write(`${line}\n`);
+        if (line !== undefined) io.stderr(`${line}\n`);
       },
       signal: abort.signal,
     });
-    process.stdout.write(
-      options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result, process.cwd())}\n`,
-    );
-    return 0;
+    io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result, io.cwd)}\n`);
+    return EXIT.ok;
   } catch (error) {
     if (abort.signal.aborted) {
-      process.stderr.write("rehearse: interrupted; the registry was stopped and the scratch copy removed\n");
-      return 130;
+      io.stderr("rehearse: interrupted; the registry was stopped and the scratch copy removed\n");
+      return EXIT.interrupted;
     }
-    if (error instanceof UsageError) {
-      process.stderr.write(`rehearse: ${error.message}\n`);
-      return 2;
-    }
+    if (isUsageError(error)) throw error;
     if (error instanceof BuildFailure) {
-      process.stderr.write(`${formatBuildFailure(error, artifactsDir)}\n`);
-      return 1;
+      io.stderr(`${formatBuildFailure(error, artifactsDir)}\n`);
+      return EXIT.failure;
     }
-    process.stderr.write(`rehearse: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    io.stderr(`rehearse: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failure;
   }
 }
 
-process.exitCode = await main();
+process.exitCode = await runTool(
+  { name: "rehearse", help: HELP, parse: parseCliArgs, run: rehearseFromCli },
+  process.argv.slice(2),
+  processIo(),
+);

@@ -18,5 +18,5 @@ export {
   waitForRegistry,
 } from "./registry.ts";
 export { BuildFailure, type RehearsalRequest, type RehearsalResult, rehearse } from "./rehearsal.ts";
-export { copyWorkingTree, sourceVersion, workingTreeFiles } from "./scratch-copy.ts";
+export { sourceVersion } from "./source-version.ts";
 export { verifyArtifacts } from "./verify.ts";

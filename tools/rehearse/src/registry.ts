@@ -3,7 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { freePort, isLoopbackRegistry } from "@repo/container-tools";
+import { freePort, isLoopbackRegistry } from "@repo/container";
 
 /** The manifest types a registry may answer with; asking for both is what `docker pull` does. */
 export const MANIFEST_ACCEPT = [

@@ -2,16 +2,17 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chooseEngine, commandProbes, type EngineChoice, type EngineName } from "@repo/container-tools";
+import { chooseEngine, commandProbes, type EngineChoice, type EngineName } from "@repo/container";
+import { UsageError } from "@repo/devkit/cli";
+import { copyProjectFiles } from "@repo/devkit/files";
 import { BUILD_VARIABLES, discoverServices } from "@repo/service-contract";
-import { UsageError } from "./args.ts";
 import { collectArtifacts, replaceFolder } from "./artifacts.ts";
 import { type BuildEvent, type CommandFailure, type PhaseOutcome, runBuildspec } from "./build-runner.ts";
 import { type Buildspec, BuildspecError, type PhaseName, parseBuildspec } from "./buildspec.ts";
 import { DEFAULT_REGION, imageEnvironment, projectEnvironment, rehearsedServiceNames } from "./project-env.ts";
 import { type LocalRegistry, startLocalRegistry, useExistingRegistry } from "./registry.ts";
-import { copyWorkingTree, type SourceVersion, sourceVersion } from "./scratch-copy.ts";
 import { installShims } from "./shims/install.ts";
+import { type SourceVersion, sourceVersion } from "./source-version.ts";
 import { verifyArtifacts } from "./verify.ts";
 
 export interface RehearsalRequest {
@@ -94,7 +95,7 @@ export async function rehearse(request: RehearsalRequest): Promise<RehearsalResu
   let registry: LocalRegistry | undefined;
   let keepWork = false;
   try {
-    const copied = await copyWorkingTree(repoRoot, sourceDir);
+    const copied = copyProjectFiles(repoRoot, sourceDir);
     log(`scratch copy: ${copied.files} files (${(copied.bytes / 1e6).toFixed(1)} MB) in ${sourceDir}`);
     const buildspec = await readBuildspec(sourceDir);
     const notes = [...buildspec.notes, ...runtimeNotes(buildspec)];

@@ -1,5 +1,6 @@
+import { UsageError } from "@repo/devkit/cli";
 import { describe, expect, it } from "vitest";
-import { HELP, parseCliArgs, UsageError } from "../src/args.ts";
+import { HELP, parseCliArgs } from "../src/args.ts";
 
 describe("parseCliArgs", () => {
   it("reads the service and every option", () => {
@@ -48,10 +49,10 @@ describe("parseCliArgs", () => {
   });
 
   it.each([
-    [["svc", "--engine", "podman"], /--engine podman: expected auto, docker, buildah/],
+    [["svc", "--engine", "podman"], /--engine: "podman" is not one of auto, docker, buildah/],
     [["svc", "--colour"], /Unknown option '--colour'/],
     [["a", "b"], /one service at a time/],
-    [["svc", "--out", " "], /--out needs a value/],
+    [["svc", "--out", " "], /--out: empty value/],
   ])("rejects %j", (argv, message) => {
     expect(() => parseCliArgs(argv, {})).toThrow(UsageError);
     expect(() => parseCliArgs(argv, {})).toThrow(message);

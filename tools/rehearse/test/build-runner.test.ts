@@ -41,6 +41,17 @@ async function run(
 
 const bash = (phases: string) => `version: 0.2\nenv:\n  shell: bash\n${phases}`;
 
+/** A bash buildspec whose build phase runs `commands`; a command with line breaks becomes a block scalar. */
+const buildPhase = (...commands: string[]) =>
+  bash(`phases:\n  build:\n    commands:\n${commands.map(yamlItem).join("")}`);
+const yamlItem = (command: string) =>
+  command.includes("\n")
+    ? `      - |\n${command
+        .split("\n")
+        .map((line) => `        ${line}\n`)
+        .join("")}`
+    : `      - ${command}\n`;
+
 describe("runBuildspec: variables and working directory", () => {
   it("carries exported variables from command to command and phase to phase", async () => {
     const { outcome, read } = await run(
@@ -80,14 +91,7 @@ describe("runBuildspec: variables and working directory", () => {
   });
 
   it("does not carry variables that were never exported (only exports persist)", async () => {
-    const { read } = await run(
-      bash(`phases:
-  build:
-    commands:
-      - PLAIN=set-but-not-exported
-      - echo "[\${PLAIN:-}]" > plain
-`),
-    );
+    const { read } = await run(buildPhase("PLAIN=set-but-not-exported", 'echo "[$PLAIN]" > plain'));
     expect(read("plain")).toBe("[]");
   });
 
@@ -149,15 +153,7 @@ phases:
 
 describe("runBuildspec: failures, as CodeBuild handles them", () => {
   it("stops a phase at its first failing command", async () => {
-    const { outcome, src } = await run(
-      bash(`phases:
-  build:
-    commands:
-      - touch first
-      - exit 3
-      - touch third
-`),
-    );
+    const { outcome, src } = await run(buildPhase("touch first", "exit 3", "touch third"));
     expect(outcome.succeeded).toBe(false);
     expect(outcome.failures).toMatchObject([{ phase: "build", index: 2, exitCode: 3, title: "exit 3" }]);
     expect(existsSync(path.join(src, "first"))).toBe(true);
@@ -230,31 +226,13 @@ describe("runBuildspec: failures, as CodeBuild handles them", () => {
   });
 
   it("confines a command's set -e to that command, as each command runs in a shell of its own", async () => {
-    const { outcome, read } = await run(
-      bash(`phases:
-  build:
-    commands:
-      - set -e
-      - |
-        false
-        echo still-running > after-false
-`),
-    );
+    const { outcome, read } = await run(buildPhase("set -e", "false\necho still-running > after-false"));
     expect(outcome.succeeded).toBe(true);
     expect(read("after-false")).toBe("still-running");
   });
 
   it("stops a multi-line command at its first failing line when it starts with set -euo pipefail", async () => {
-    const { outcome, src } = await run(
-      bash(`phases:
-  build:
-    commands:
-      - |
-        set -euo pipefail
-        false | cat
-        touch not-reached
-`),
-    );
+    const { outcome, src } = await run(buildPhase("set -euo pipefail\nfalse | cat\ntouch not-reached"));
     expect(outcome.failures).toMatchObject([{ phase: "build", index: 1, exitCode: 1 }]);
     expect(existsSync(path.join(src, "not-reached"))).toBe(false);
   });

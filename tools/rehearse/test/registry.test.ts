@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createEngine } from "@repo/container-tools";
+import { createEngine } from "@repo/container";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import {
@@ -10,10 +10,10 @@ import {
   manifestDigest,
   pingRegistry,
   registryConfig,
-  startLocalRegistry,
   useExistingRegistry,
 } from "../src/registry.ts";
 import { checkRegistryHolds, VerificationError } from "../src/verify.ts";
+import { startTestRegistry } from "./support/registry.ts";
 
 describe("registryConfig", () => {
   it("listens on loopback only and stores on the filesystem", () => {
@@ -51,11 +51,7 @@ describe.skipIf(registrySkip !== undefined)("the real docker-registry", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "rehearse-registry-"));
-    registry = await startLocalRegistry({
-      storageDir: path.join(dir, "storage"),
-      workDir: path.join(dir, "work"),
-      keep: false,
-    });
+    registry = await startTestRegistry(dir);
   }, 30_000);
 
   afterAll(async () => {
@@ -109,11 +105,7 @@ describe.skipIf(registrySkip !== undefined)("the real docker-registry", () => {
   });
 
   it("stops: /v2/ no longer answers", async () => {
-    const second = await startLocalRegistry({
-      storageDir: path.join(dir, "storage-2"),
-      workDir: path.join(dir, "work-2"),
-      keep: false,
-    });
+    const second = await startTestRegistry(dir, "second");
     expect(await pingRegistry(second.address)).toEqual({ status: 200 });
     await second.stop();
     expect(await pingRegistry(second.address)).toEqual({ error: "ECONNREFUSED" });

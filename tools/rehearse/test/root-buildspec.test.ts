@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuildEvent, runBuildspec } from "../src/build-runner.ts";
 import { type Buildspec, type PhaseName, parseBuildspec } from "../src/buildspec.ts";
 import { imageEnvironment, projectEnvironment } from "../src/project-env.ts";
-import { type LocalRegistry, manifestDigest, startLocalRegistry } from "../src/registry.ts";
+import { type LocalRegistry, manifestDigest } from "../src/registry.ts";
 import { installShims } from "../src/shims/install.ts";
+import { startTestRegistry } from "./support/registry.ts";
 
 // The repository's own buildspec.yml, phase by phase, through the real shims: the commands CodeBuild runs are the
 // ones tested here, not a copy of them.
@@ -88,11 +89,7 @@ if (!canBuild) console.warn("build phase test skipped: needs root, buildah and d
 describe.skipIf(!canBuild)("build of buildspec.yml, with a tiny Dockerfile (DOCKERFILE)", () => {
   let registry: LocalRegistry;
   beforeAll(async () => {
-    registry = await startLocalRegistry({
-      storageDir: path.join(work, "registry-storage"),
-      workDir: path.join(work, "registry"),
-      keep: false,
-    });
+    registry = await startTestRegistry(work);
   }, 30_000);
   afterAll(async () => {
     await registry?.stop();

@@ -9,7 +9,7 @@ import {
   resolvePackageSettings,
 } from "../package/settings.ts";
 import { installAction } from "../plop/install-action.ts";
-import { asValidation } from "../plop/interactive.ts";
+import { question } from "../plop/interactive.ts";
 import { commandRows, nextStepsAction } from "../plop/next-steps.ts";
 import { formatFiles } from "../workspace/format.ts";
 import { installSkipped } from "../workspace/install.ts";
@@ -37,30 +37,29 @@ export function registerPackageGenerator(plop: NodePlopAPI, root: string, intera
   plop.setGenerator("package", {
     description: "a shared internal package in packages/<name> that services can depend on",
     prompts: [
-      {
-        type: "input",
-        name: "name",
-        message: "Package name (lowercase kebab-case; the folder under packages/)",
-        when: interactive,
-        validate: (value: string) => asValidation(packageNameProblem(value, root)),
-      },
-      {
-        type: "input",
-        name: "description",
-        message: "One-line description",
-        when: interactive,
-        default: DEFAULT_DESCRIPTION,
-        validate: (value: string) => asValidation(descriptionProblem(value)),
-      },
+      question(
+        {
+          name: "name",
+          message: "Package name (lowercase kebab-case; the folder under packages/)",
+          problem: (value) => packageNameProblem(value, root),
+        },
+        interactive,
+      ),
+      question(
+        {
+          name: "description",
+          message: "One-line description",
+          default: DEFAULT_DESCRIPTION,
+          problem: descriptionProblem,
+        },
+        interactive,
+      ),
     ],
     actions: () => {
       const run: Run = {};
       return [
         { type: CREATE_PACKAGE_ACTION, run },
-        installAction(root, () => {
-          removeFolder(root, `packages/${run.settings?.name}`);
-          return `removed packages/${run.settings?.name}`;
-        }),
+        installAction(root, () => removeFolder(root, `packages/${run.settings?.name}`)),
         nextStepsAction(() => {
           const { name, packageName } = run.settings as PackageSettings;
           return [

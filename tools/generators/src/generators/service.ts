@@ -1,7 +1,7 @@
 import { discoverServices } from "@repo/service-contract";
 import type { NodePlopAPI } from "node-plop";
 import { installAction } from "../plop/install-action.ts";
-import { asValidation, listBypass, withBypass } from "../plop/interactive.ts";
+import { listBypass, question, withBypass } from "../plop/interactive.ts";
 import { commandRows, nextStepsAction, serviceStackName } from "../plop/next-steps.ts";
 import { deriveService, readTemplateFiles } from "../service/derive.ts";
 import {
@@ -50,29 +50,32 @@ export function registerServiceGenerator(plop: NodePlopAPI, root: string, intera
   plop.setGenerator("service", {
     description: `a new service in apps/<name>, derived from ${TEMPLATE_DIR}`,
     prompts: [
-      {
-        type: "input",
-        name: "name",
-        message: "Service name (lowercase kebab-case; the folder, the package and its AWS resources' prefix)",
-        when: interactive,
-        validate: (value: string) => asValidation(nameProblem(value, root)),
-      },
-      {
-        type: "input",
-        name: "port",
-        message: "Container port (each service has its own, so all can run locally at once)",
-        when: interactive,
-        default: () => String(nextFreePort(discoverServices(root), templateManifest(root).port)),
-        validate: (value: string) => asValidation(portProblem(value, root)),
-      },
-      {
-        type: "input",
-        name: "healthCheckPath",
-        message: "Health check path (the load balancer probes it; the app answers it)",
-        when: interactive,
-        default: () => templateManifest(root).healthCheckPath,
-        validate: (value: string) => asValidation(healthCheckPathProblem(value)),
-      },
+      question(
+        {
+          name: "name",
+          message: "Service name (lowercase kebab-case; the folder, the package and its AWS resources' prefix)",
+          problem: (value) => nameProblem(value, root),
+        },
+        interactive,
+      ),
+      question(
+        {
+          name: "port",
+          message: "Container port (each service has its own, so all can run locally at once)",
+          default: () => String(nextFreePort(discoverServices(root), templateManifest(root).port)),
+          problem: (value) => portProblem(value, root),
+        },
+        interactive,
+      ),
+      question(
+        {
+          name: "healthCheckPath",
+          message: "Health check path (the load balancer probes it; the app answers it)",
+          default: () => templateManifest(root).healthCheckPath,
+          problem: healthCheckPathProblem,
+        },
+        interactive,
+      ),
       withBypass(
         {
           type: "list",
@@ -104,10 +107,7 @@ export function registerServiceGenerator(plop: NodePlopAPI, root: string, intera
       const run: Run = {};
       return [
         { type: CREATE_SERVICE_ACTION, run },
-        installAction(root, () => {
-          removeFolder(root, `apps/${run.settings?.name}`);
-          return `removed apps/${run.settings?.name}`;
-        }),
+        installAction(root, () => removeFolder(root, `apps/${run.settings?.name}`)),
         nextStepsAction(() => nextSteps(root, run.settings as ServiceSettings)),
       ];
     },

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { compare, isText, projectFiles } from "@repo/devkit/files";
 import type { FileEdit } from "../workspace/file-edits.ts";
 import { setJsonValue } from "../workspace/json-edit.ts";
-import { isText, listProjectFiles } from "../workspace/project-files.ts";
+import { hasMaintainersTools, MAINTAINERS_DIR, maintainersOutputs, planMaintainersRemoval } from "./maintainers.ts";
 import { type CurrentSetup, DEPLOYMENT_CONFIG, type InitSettings } from "./settings.ts";
 
 /** Rewritten by `pnpm install` after a scope change, never by hand. */
@@ -12,6 +13,8 @@ const ROOT_PACKAGE = "package.json";
 
 export interface InitPlan {
   edits: FileEdit[];
+  /** Folders and files to delete (the maintainers' part), relative to the root. */
+  deletions: string[];
   /** True when package names change: pnpm-lock.yaml then needs `pnpm install`. */
   scopeChanged: boolean;
 }
@@ -22,17 +25,21 @@ export interface InitPlan {
  *   - the npm scope: every `<old scope>/` in the project's text files (package names, dependencies, TS imports,
  *     tsconfig `extends`, Dockerfile and buildspec filters, docs);
  *   - the root package.json name: the project name;
- *   - infra/deployment.config.json: projectName, region and source, edited in place.
+ *   - infra/deployment.config.json: projectName, region and source, edited in place;
+ *   - when asked, the maintainers' part (./maintainers.ts): deleted, and every place that names it edited.
  */
 export function planInit(root: string, current: CurrentSetup, settings: InitSettings): InitPlan {
   const contents = new Map<string, string>();
   const read = (file: string) => contents.get(file) ?? readFileSync(path.join(root, file), "utf8");
 
   const scopeChanged = settings.scope !== current.scope;
+  const removing = settings.removeMaintainers && hasMaintainersTools(root);
+  const outputs = removing ? maintainersOutputs(root) : [];
+  const removed = (file: string) => removing && (file.startsWith(`${MAINTAINERS_DIR}/`) || outputs.includes(file));
   if (scopeChanged) {
     const pattern = scopeReference(current.scope);
-    for (const file of listProjectFiles(root)) {
-      if (file === LOCKFILE) continue;
+    for (const file of projectFiles(root)) {
+      if (file === LOCKFILE || removed(file)) continue;
       const buffer = readFileSync(path.join(root, file));
       if (!isText(buffer)) continue;
       const text = buffer.toString("utf8");
@@ -43,13 +50,15 @@ export function planInit(root: string, current: CurrentSetup, settings: InitSett
 
   contents.set(ROOT_PACKAGE, setIfDifferent(read(ROOT_PACKAGE), ["name"], settings.projectName));
   contents.set(DEPLOYMENT_CONFIG, editDeploymentConfig(read(DEPLOYMENT_CONFIG), current, settings));
+  const removal = removing ? planMaintainersRemoval(root, read) : undefined;
+  for (const [file, text] of removal?.contents ?? []) contents.set(file, text);
 
   const edits: FileEdit[] = [];
-  for (const [file, after] of [...contents].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [file, after] of [...contents].sort(([a], [b]) => compare(a, b))) {
     const before = readFileSync(path.join(root, file), "utf8");
     if (after !== before) edits.push({ path: file, before, after });
   }
-  return { edits, scopeChanged };
+  return { edits, deletions: removal?.deletions ?? [], scopeChanged };
 }
 
 /** `<scope>/` where it starts a package reference, not inside a longer word or address (`git@host/`). */

@@ -16,6 +16,8 @@ export interface InitSettings {
   projectName: string;
   region: string;
   source: SourceInput;
+  /** Remove the template maintainers' tools (./maintainers.ts). */
+  removeMaintainers: boolean;
 }
 
 export interface InitAnswers {
@@ -27,6 +29,8 @@ export interface InitAnswers {
   /** owner/repo: with a connection ARN only. */
   repository?: unknown;
   branch?: unknown;
+  /** yes / no (a boolean from the prompt). */
+  removeMaintainers?: unknown;
 }
 
 /** The repository as it is now: the defaults of every answer, so running init again with them changes nothing. */
@@ -130,6 +134,19 @@ export function repositoryProblem(value: unknown, source: unknown): string | und
     : `repository: "${text}" must be owner/repo (the repository the connection reads, e.g. acme/shop)`;
 }
 
+/** A yes/no answer: a boolean, or what plop accepts for a confirm prompt on the command line. */
+export function parseYesNo(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  const text = typeof value === "string" ? value.trim().toLowerCase() : "";
+  if (["yes", "y", "true"].includes(text)) return true;
+  if (["no", "n", "false"].includes(text)) return false;
+  return undefined;
+}
+
+export function removeMaintainersProblem(value: unknown): string | undefined {
+  return parseYesNo(value) === undefined ? `removeMaintainers: "${String(value)}" must be yes or no` : undefined;
+}
+
 export function branchProblem(value: unknown): string | undefined {
   const valid =
     typeof value === "string" &&
@@ -163,6 +180,8 @@ export function resolveInitSettings(answers: InitAnswers, current: CurrentSetup)
   const source = pick(answers.source, currentSourceAnswer(current));
   const repository = pick(answers.repository, currentRepositoryAnswer(current, source));
   const branch = pick(answers.branch, current.source.branch);
+  // Without an answer nothing is removed: a rerun of init with its defaults changes nothing.
+  const removeMaintainers = pick(answers.removeMaintainers, false);
 
   const problems = [
     scopeProblem(scope),
@@ -171,6 +190,7 @@ export function resolveInitSettings(answers: InitAnswers, current: CurrentSetup)
     sourceProblem(source),
     repositoryProblem(repository, source),
     branchProblem(branch),
+    removeMaintainersProblem(removeMaintainers),
   ].filter((problem): problem is string => problem !== undefined);
   if (problems.length > 0) throw new GeneratorError(problemsMessage("cannot initialize the repository", problems));
 
@@ -179,6 +199,7 @@ export function resolveInitSettings(answers: InitAnswers, current: CurrentSetup)
     scope: scope as string,
     projectName: projectName as string,
     region: region as string,
+    removeMaintainers: parseYesNo(removeMaintainers) as boolean,
     source: isConnectionArn(source)
       ? { type: "codeconnections", connectionArn: source as string, owner, repo, branch: branch as string }
       : { type: "codecommit", repositoryName: source as string, branch: branch as string },

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { compare } from "@repo/devkit/files";
 import type { NewFile } from "../workspace/new-folder.ts";
 import type { PackageSettings } from "./settings.ts";
 
@@ -19,7 +20,7 @@ export function renderPackage(settings: PackageSettings, render: RenderString): 
 
 function templateFiles(absolute: string, relative: string): string[] {
   return readdirSync(absolute, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort((a, b) => compare(a.name, b.name))
     .flatMap((entry) => {
       const child = relative === "" ? entry.name : `${relative}/${entry.name}`;
       if (entry.isDirectory()) return templateFiles(path.join(absolute, entry.name), child);

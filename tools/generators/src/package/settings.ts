@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { readWorkspace } from "@repo/pipeline-triggers";
+import { kebabCaseProblem } from "@repo/service-contract";
 import { GeneratorError, problemsMessage } from "../errors.ts";
 import { given } from "../plop/interactive.ts";
 import { workspaceScope } from "../workspace/scope.ts";
 
-export const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** npm's limit for a whole package name, scope included. */
 const MAX_NPM_NAME_LENGTH = 214;
 const MAX_DESCRIPTION_LENGTH = 200;
@@ -26,9 +26,8 @@ export interface PackageAnswers {
 
 export function packageNameProblem(value: unknown, root: string): string | undefined {
   if (typeof value !== "string" || value === "") return "name: is required (lowercase kebab-case, e.g. money)";
-  if (!KEBAB_CASE.test(value)) {
-    return `name: "${value}" must be lowercase kebab-case (a-z, 0-9 and single hyphens, starting with a letter)`;
-  }
+  const nameProblem = kebabCaseProblem(value);
+  if (nameProblem) return `name: ${nameProblem}`;
   const packageName = `${workspaceScope(root)}/${value}`;
   if (packageName.length > MAX_NPM_NAME_LENGTH) {
     return `name: "${packageName}" is longer than npm's ${MAX_NPM_NAME_LENGTH} characters`;

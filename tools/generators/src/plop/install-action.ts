@@ -10,6 +10,8 @@ export interface InstallActionConfig extends CustomActionConfig<typeof INSTALL_A
   root: string;
   /** Undoes what the generator wrote; the lockfile is restored here. */
   rollback: () => string;
+  /** After a successful install: what the rollback could have needed may go now. */
+  done?: () => void;
 }
 
 /**
@@ -18,10 +20,11 @@ export interface InstallActionConfig extends CustomActionConfig<typeof INSTALL_A
  */
 export function registerInstallAction(plop: NodePlopAPI): void {
   plop.setActionType(INSTALL_ACTION, async (_answers, config) => {
-    const { root, rollback } = config as InstallActionConfig;
+    const { root, rollback, done } = config as InstallActionConfig;
     const lockfile = snapshot(root, [LOCKFILE]);
     try {
       const { command } = await installWorkspace(root);
+      done?.();
       return `${command}: linked into the workspace, ${LOCKFILE} updated`;
     } catch (error) {
       const undone = rollback();
@@ -32,11 +35,12 @@ export function registerInstallAction(plop: NodePlopAPI): void {
 }
 
 /** The action, or a skip notice when PLOP_SKIP_INSTALL is set. */
-export function installAction(root: string, rollback: () => string): InstallActionConfig {
+export function installAction(root: string, rollback: () => string, done?: () => void): InstallActionConfig {
   return {
     type: INSTALL_ACTION,
     root,
     rollback,
+    ...(done ? { done } : {}),
     skip: () =>
       installSkipped()
         ? `pnpm install skipped (${SKIP_INSTALL_ENV}): run pnpm install before building or testing`

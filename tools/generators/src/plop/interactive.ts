@@ -17,6 +17,26 @@ export function asValidation(problem: string | undefined): true | string {
   return problem ?? true;
 }
 
+export interface QuestionSpec<Answers> {
+  name: string;
+  message: string | ((answers: Answers) => string);
+  default?: string | ((answers: Answers) => string | undefined);
+  /** The answer's own check (the one resolve*Settings runs again before anything is written). */
+  problem: (value: unknown, answers?: Answers) => string | undefined;
+}
+
+/** A text question, asked only in a terminal, checked by the answer's own problem function. */
+export function question<Answers>(spec: QuestionSpec<Answers>, interactive: boolean) {
+  return {
+    type: "input" as const,
+    name: spec.name,
+    message: spec.message,
+    when: interactive,
+    ...(spec.default === undefined ? {} : { default: spec.default }),
+    validate: (value: string, answers?: Answers) => asValidation(spec.problem(value, answers)),
+  };
+}
+
 interface Choice {
   name: string;
   value: string;
@@ -39,6 +59,6 @@ export function listBypass(problem: (value: unknown) => string | undefined) {
 }
 
 /** Adds plop's `bypass` hook (not part of inquirer's question types) to a prompt. */
-export function withBypass<T extends object>(prompt: T, bypass: ReturnType<typeof listBypass>): T {
+export function withBypass<T extends object>(prompt: T, bypass: (value: string, prompt: never) => unknown): T {
   return Object.assign(prompt, { bypass });
 }

@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { projectFiles } from "@repo/devkit/files";
 import { parseServiceManifest, type ServiceManifest } from "@repo/service-contract";
 import { GeneratorError } from "../errors.ts";
 import { setJsonValue } from "../workspace/json-edit.ts";
 import type { NewFile } from "../workspace/new-folder.ts";
-import { listProjectFiles } from "../workspace/project-files.ts";
 import { type ServiceSettings, TEMPLATE_DIR, trafficSteps } from "./settings.ts";
 
 /*
@@ -17,16 +17,12 @@ import { type ServiceSettings, TEMPLATE_DIR, trafficSteps } from "./settings.ts"
 export const MANIFEST_FILE = "service.json";
 export const PACKAGE_FILE = "package.json";
 
-export interface TemplateFile {
-  /** Relative to the template folder, forward slashes. */
-  path: string;
-  content: Buffer;
-  mode: number;
-}
+/** One of the template's files: its path relative to the template folder, its bytes and its mode. */
+export type TemplateFile = Required<NewFile> & { content: Buffer };
 
 /** The template's own files: what git tracks or would track (never node_modules, dist, .turbo). */
 export function readTemplateFiles(root: string): TemplateFile[] {
-  return listProjectFiles(root, TEMPLATE_DIR).map((file) => {
+  return projectFiles(root, TEMPLATE_DIR).map((file) => {
     const absolute = path.join(root, TEMPLATE_DIR, file);
     return { path: file, content: readFileSync(absolute), mode: statSync(absolute).mode & 0o777 };
   });

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { lastLines, runCommand } from "@repo/devkit/process";
 import { GeneratorError } from "../errors.ts";
 
 /** Set to 1 (or pass --skip-install to `pnpm plop`) to leave `pnpm install` to the user. */
@@ -28,39 +28,16 @@ export async function installWorkspace(root: string): Promise<InstallResult> {
   const failures: string[] = [];
   for (const args of ATTEMPTS) {
     const command = `pnpm ${args.join(" ")}`;
-    const result = await run("pnpm", args, root);
-    if (result.code === 0) return { command };
-    failures.push(`${command} exited with ${result.code}:\n${tail(result.output, 15)}`);
+    const result = await runCommand("pnpm", args, { cwd: root }).catch((error: Error) => ({
+      exitCode: null,
+      signal: null,
+      stdout: error.message,
+      stderr: "",
+    }));
+    if (result.exitCode === 0) return { command };
+    const code = result.exitCode ?? result.signal ?? "error";
+    const output = lastLines(`${result.stdout}\n${result.stderr}`, 15).map((line) => `    ${line}`);
+    failures.push(`${command} exited with ${code}:\n${output.join("\n")}`);
   }
   throw new GeneratorError(failures.join("\n"));
-}
-
-interface RunResult {
-  code: number | string;
-  output: string;
-}
-
-function run(command: string, args: readonly string[], cwd: string): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: process.env });
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", (error: NodeJS.ErrnoException) =>
-      resolve({ code: error.code ?? "error", output: error.message }),
-    );
-    child.on("close", (code, signal) => resolve({ code: code ?? signal ?? "unknown", output }));
-  });
-}
-
-function tail(text: string, lines: number): string {
-  return text
-    .trimEnd()
-    .split("\n")
-    .slice(-lines)
-    .map((line) => `    ${line}`)
-    .join("\n");
 }

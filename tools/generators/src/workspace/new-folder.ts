@@ -47,7 +47,8 @@ export function createFolder(
   }
 }
 
-/** Removes a folder createFolder made (rollback after a later step failed). */
-export function removeFolder(root: string, folder: string): void {
+/** Removes a folder createFolder made (rollback after a later step failed), and says so. */
+export function removeFolder(root: string, folder: string): string {
   rmSync(path.join(root, folder), { recursive: true, force: true });
+  return `removed ${folder}`;
 }

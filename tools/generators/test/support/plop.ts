@@ -2,6 +2,8 @@
 import { fileURLToPath } from "node:url";
 import nodePlop from "node-plop";
 import { register } from "tsx/esm/api";
+import { expect, it } from "vitest";
+import { copyWorkspace, snapshotTree, treeChanges } from "./workspace.ts";
 
 export const PLOPFILE = fileURLToPath(new URL("../../plopfile.ts", import.meta.url));
 
@@ -35,4 +37,18 @@ export async function runGenerator(root: string, generator: string, answers: str
       String(failure.error ?? failure.message),
     ),
   };
+}
+
+/** [what, answers, the message expected]: a run that must fail. */
+export type Refusal = [string, string[], RegExp];
+
+/** Each case, run against one copy: it fails with its message, and leaves the copy exactly as it found it. */
+export function itRefuses(generator: string, cases: readonly Refusal[]): void {
+  const root = copyWorkspace();
+  it.each(cases)("%s", async (_what, answers, message) => {
+    const before = snapshotTree(root);
+    const run = await runGenerator(root, generator, answers);
+    expect(run.failures.join("\n")).toMatch(message);
+    expect(treeChanges(before, snapshotTree(root))).toEqual([]);
+  });
 }

@@ -1,16 +1,17 @@
 // Test support: throw-away copies of this repository for the generators to write into, and what is in them.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { compare, copyProjectFiles } from "@repo/devkit/files";
+import { readWorkspace, type WorkspacePackage, workspaceClosure } from "@repo/pipeline-triggers";
+import { MAINTAINERS_DIR, maintainersOutputs } from "../../src/init/maintainers.ts";
+import { TEMPLATE_SERVICE } from "../../src/service/settings.ts";
 
 /** The repository these tests live in: what every copy is made from. */
 export const REPO_ROOT = fileURLToPath(new URL("../../../..", import.meta.url));
 
-const NOT_COPIED = new Set(["node_modules", ".git", ".turbo", "dist", "cdk.out", "coverage", ".cache", ".artifacts"]);
-/** The template's own service: the services an owner added are left out, so the tests see the template's state. */
-const TEMPLATE_SERVICE = "sample-service";
 const copies: string[] = [];
 
 export interface CopyOptions {
@@ -19,18 +20,32 @@ export interface CopyOptions {
 }
 
 /**
- * A copy of the repository's own files (no node_modules, build output, caches or .git), with apps/ holding only the
- * sample service, so the tests keep passing after an owner adds services (e.g. one called "orders").
+ * What the copies hold, and so what these tests read (this package's turbo.json lists the same as the test task's
+ * inputs; test/turbo-inputs.test.ts keeps the two equal):
+ *   - the root files (workspace wiring, the lockfile, the README init edits);
+ *   - the template service and infra with every workspace package they depend on: the generators read the
+ *     template, and the end-to-end test installs the copy, runs the new service's tests and synthesizes infra;
+ *   - the maintainers' package.json files and the figures they publish, which init removes when asked.
+ * Other services are left out, so the tests see the template's state after an owner adds services.
  */
+export function copiedPaths(root: string = REPO_ROOT): string[] {
+  const workspace = readWorkspace(root);
+  const roots = [`apps/${TEMPLATE_SERVICE}`, "infra"].map((dir) => workspace.byDir.get(dir) as WorkspacePackage);
+  const folders = workspaceClosure(workspace, roots).map((pkg) => `${pkg.dir}/`);
+  const maintainers = workspace.packages
+    .filter((pkg) => pkg.dir.startsWith(`${MAINTAINERS_DIR}/`))
+    .map((pkg) => pkg.manifestPath);
+  return [...folders, ...maintainers, ...maintainersOutputs(root)].sort(compare);
+}
+
+/** A copy of the repository's own files that the tests read (see copiedPaths), in a new temporary folder. */
 export function copyWorkspace(options: CopyOptions = {}): string {
   const root = mkdtempSync(path.join(tmpdir(), "generators-"));
   copies.push(root);
-  const appsDir = path.join(REPO_ROOT, "apps");
-  cpSync(REPO_ROOT, root, {
-    recursive: true,
-    filter: (source) =>
-      !NOT_COPIED.has(path.basename(source)) &&
-      !(path.dirname(source) === appsDir && path.basename(source) !== TEMPLATE_SERVICE),
+  const paths = copiedPaths();
+  copyProjectFiles(REPO_ROOT, root, {
+    include: (file) =>
+      !file.includes("/") || paths.some((entry) => (entry.endsWith("/") ? file.startsWith(entry) : file === entry)),
   });
   if (options.git) execFileSync("git", ["init", "--quiet"], { cwd: root });
   return root;
@@ -43,9 +58,9 @@ export function removeCopies(): void {
 /**
  * Every file and folder in the copy (node_modules and .git aside) with each file's size, mode and modification
  * time in nanoseconds: equal snapshots mean nothing was written (even with the same content), renamed or left
- * behind (temporary folders included).
+ * behind (temporary folders included). By content: equal snapshots mean everything is as it was (a rollback).
  */
-export function snapshotTree(root: string): Map<string, string> {
+export function snapshotTree(root: string, by: "metadata" | "content" = "metadata"): Map<string, string> {
   const entries = new Map<string, string>();
   const walk = (dir: string, relative: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -57,12 +72,31 @@ export function snapshotTree(root: string): Map<string, string> {
         walk(absolute, child);
       } else {
         const stat = statSync(absolute, { bigint: true });
-        entries.set(child, `${stat.size}:${stat.mode}:${stat.mtimeNs}`);
+        const what = by === "content" ? readFileSync(absolute, "latin1") : stat.mtimeNs;
+        entries.set(child, `${stat.size}:${stat.mode}:${what}`);
       }
     }
   };
   walk(root, "");
   return entries;
+}
+
+/**
+ * Makes the next `pnpm install` in `root` fail for real: a workspace package (named in `scope`) whose dependency
+ * cannot be resolved.
+ */
+export function breakInstall(root: string, scope: string, dependencies: Record<string, string>): void {
+  mkdirSync(path.join(root, "packages/broken"));
+  writeFileSync(
+    path.join(root, "packages/broken/package.json"),
+    JSON.stringify({ name: `${scope}/broken`, private: true, dependencies }),
+  );
+}
+
+/** What changes in `root` from now on: `changes()` lists the paths added, removed or changed since the call. */
+export function watchTree(root: string, by: "metadata" | "content" = "metadata") {
+  const before = snapshotTree(root, by);
+  return Object.assign(() => treeChanges(before, snapshotTree(root, by)), { before });
 }
 
 /** Paths added, removed or changed between two snapshots. */

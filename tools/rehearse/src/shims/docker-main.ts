@@ -1,7 +1,7 @@
 // The `docker` the buildspec's commands find on PATH during a rehearsal (see ./install.ts and ../../README.md).
 import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { createEngine, type EngineName, isLoopbackRegistry } from "@repo/container-tools";
+import { createEngine, type EngineName, isLoopbackRegistry } from "@repo/container";
 import { buildxMetadata, engineBuildPlan, parseDockerArgs } from "./docker.ts";
 import { readAllStdin, runShim, shimEnvironment } from "./runtime.ts";
 

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { BuildRequest } from "@repo/container-tools";
+import type { BuildRequest } from "@repo/container";
 import { type FlagSpec, lastValue, parseFlags } from "./flags.ts";
 import { notEmulated, ShimRefusal } from "./refusal.ts";
 

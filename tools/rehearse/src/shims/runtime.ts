@@ -1,4 +1,4 @@
-import type { EngineName } from "@repo/container-tools";
+import type { EngineName } from "@repo/container";
 import { ShimRefusal } from "./refusal.ts";
 
 /** Variables the rehearsal sets for its shims (documented in ./install.ts). */
