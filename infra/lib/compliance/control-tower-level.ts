@@ -22,14 +22,12 @@ export const CONTROL_TOWER_CONTAINER_INSIGHTS = "enabled";
  * The retention of a year (CT.CLOUDWATCH.PR.2) comes from the configuration, which refuses less at this level.
  */
 export function applyControlTowerLevel(stack: Stack): void {
-  const hasLogGroups = stack.node
-    .findAll()
-    .some(
-      (node) =>
-        node instanceof logs.CfnLogGroup ||
-        // Every Lambda function gets a log group (its own, or LambdaLogRetention's).
-        (CfnResource.isCfnResource(node) && node.cfnResourceType === "AWS::Lambda::Function"),
-    );
+  const hasLogGroups = stack.node.findAll().some(
+    (node) =>
+      node instanceof logs.CfnLogGroup ||
+      // Every Lambda function gets a log group (its own, or LambdaLogRetention's).
+      (CfnResource.isCfnResource(node) && node.cfnResourceType === "AWS::Lambda::Function"),
+  );
   const key = hasLogGroups ? new LogEncryptionKey(stack, "LogEncryptionKey").key : undefined;
   // After MUTATING aspects such as LambdaLogRetention, so the log groups they add are encrypted too.
   Aspects.of(stack).add(new ControlTowerLevel(key), { priority: AspectPriority.MUTATING + 1 });

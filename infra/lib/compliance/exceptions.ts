@@ -19,7 +19,12 @@ const MIN_REASON_LENGTH = 60;
 
 const exceptionSchema = z
   .object({
-    control: z.string().regex(/^CT\.[A-Z0-9-]+\.PR\.\d+$/, "must be a Control Tower control id such as CT.S3.PR.1"),
+    control: z
+      .string()
+      .regex(/^CT\.[A-Z0-9-]+\.PR\.\d+$/, "must be a Control Tower control id such as CT.S3.PR.1")
+      .refine((control) => controlTowerRuleFiles().some((rule) => rule.control === control), {
+        error: (issue) => `${String(issue.input)} is not a control @cdklabs/cdk-validator-cfnguard ships`,
+      }),
     stack: z.enum(STACK_KINDS),
     resource: z
       .string()
@@ -34,16 +39,8 @@ const exceptionsFileSchema = z
   .object({ $comment: z.string().optional(), exceptions: z.array(exceptionSchema) })
   .strict()
   .superRefine((value, ctx) => {
-    const known = new Set(controlTowerRuleFiles().map((rule) => rule.control));
     const seen = new Set<string>();
     value.exceptions.forEach((entry, index) => {
-      if (!known.has(entry.control)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["exceptions", index, "control"],
-          message: `${entry.control} is not a control @cdklabs/cdk-validator-cfnguard ships`,
-        });
-      }
       const key = exceptionKey(entry);
       if (seen.has(key)) {
         ctx.addIssue({ code: "custom", path: ["exceptions", index], message: `repeats ${key}` });
@@ -97,7 +94,8 @@ export function applyExceptions(
   const failures: ControlTowerFinding[] = [];
   for (const finding of findings) {
     const kind = kindOf(finding.stack);
-    const entry = kind && byKey.get(exceptionKey({ control: finding.control, stack: kind, resource: finding.resource }));
+    const entry =
+      kind && byKey.get(exceptionKey({ control: finding.control, stack: kind, resource: finding.resource }));
     if (entry) used.get(entry)?.push(finding);
     else failures.push(finding);
   }

@@ -15,9 +15,9 @@ export {
 } from "./container.ts";
 export {
   COMPLIANCE_LEVELS,
-  type ComplianceLevel,
   CONTROL_TOWER_MIN_LOG_RETENTION_DAYS,
   CONTROL_TOWER_REQUIRED_FIELDS,
+  type ComplianceLevel,
   DEFAULT_LOG_RETENTION_DAYS,
 } from "./deployment-config/compliance.ts";
 export {
