@@ -312,16 +312,22 @@ export const deploymentConfigSchema = z
         });
       }
     });
-  })
-  .transform((config) => ({
-    ...config,
-    logRetentionDays: config.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS[config.compliance],
-  }));
+  });
 
 /** The configuration as written in deployment.config.json (defaults optional). */
 export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;
-/** The validated configuration, every default filled in. */
-export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
+/** The validated configuration, every default filled in (the level's log retention too: see withLevelDefaults). */
+export type DeploymentConfig = Omit<z.output<typeof deploymentConfigSchema>, "logRetentionDays"> & {
+  logRetentionDays: number;
+};
+
+/**
+ * Fills in the defaults that depend on the compliance level. Not a zod transform: the schema stays an object, whose
+ * shape other tools read (the init generator).
+ */
+export function withLevelDefaults(config: z.output<typeof deploymentConfigSchema>): DeploymentConfig {
+  return { ...config, logRetentionDays: config.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS[config.compliance] };
+}
 export type SourceConfig = DeploymentConfig["source"];
 export type CodeCommitSourceConfig = Extract<SourceConfig, { type: "codecommit" }>;
 export type CodeConnectionsSourceConfig = Extract<SourceConfig, { type: "codeconnections" }>;
