@@ -12,6 +12,7 @@ const SYNTH_ONLY = [
   "test/safety.test.ts",
   "test/taskdef-contract.test.ts",
   "test/build-stage-contract.test.ts",
+  "test/compliance.test.ts",
 ];
 
 export default defineConfig({

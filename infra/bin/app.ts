@@ -4,6 +4,7 @@ import path from "node:path";
 import { RouterConfigError } from "@repo/lambdas";
 import { TriggerLimitError, WorkspaceError } from "@repo/pipeline-triggers";
 import { DeploymentConfigError, ManifestError } from "@repo/service-contract";
+import { ComplianceExceptionsError } from "../lib/compliance/exceptions.ts";
 import { buildInfra, createApp, DEFAULT_CONFIG_FILE, DEFAULT_REPO_ROOT } from "../lib/infra-app.ts";
 
 // cdk.json's context also when run without the CLI (e.g. `tsx bin/app.ts`); the CLI's context still wins.
@@ -23,7 +24,8 @@ try {
     error instanceof DeploymentConfigError ||
     error instanceof WorkspaceError ||
     error instanceof TriggerLimitError ||
-    error instanceof RouterConfigError
+    error instanceof RouterConfigError ||
+    error instanceof ComplianceExceptionsError
   ) {
     console.error(`error: ${error.message}`);
     process.exit(1);

@@ -20,6 +20,9 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import { CustomResourceConfig } from "aws-cdk-lib/custom-resources";
 import { DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
 import cdkNag from "cdk-nag";
+import { ControlTowerChecks } from "./compliance/control-tower-checks.ts";
+import { applyControlTowerLevel } from "./compliance/control-tower-level.ts";
+import { loadExceptions, stackKinds } from "./compliance/exceptions.ts";
 import { LambdaLogRetention } from "./lambda-log-retention.ts";
 import { ServiceStack } from "./stacks/service-stack.ts";
 import { SharedStack } from "./stacks/shared-stack.ts";
@@ -27,6 +30,8 @@ import { SharedStack } from "./stacks/shared-stack.ts";
 export const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const DEFAULT_REPO_ROOT = path.resolve(INFRA_ROOT, "..");
 export const DEFAULT_CONFIG_FILE = path.join(INFRA_ROOT, "deployment.config.json");
+/** The Control Tower controls a resource may fail at the control-tower compliance level, each with its reason. */
+export const CONTROL_TOWER_EXCEPTIONS_FILE = path.join(INFRA_ROOT, "compliance", "exceptions.json");
 
 export interface InfraOptions {
   /** Where apps/<service>/service.json are discovered, and the Docker build context of the initial images. */
@@ -40,6 +45,12 @@ export interface InfraOptions {
   initialImage?: (service: DiscoveredService) => ecs.ContainerImage;
   /** Register cdk-nag AwsSolutions as a synth-time validation plugin (default true): any finding fails synth. */
   nag?: boolean;
+  /**
+   * At the control-tower compliance level, register the Control Tower rules as a synth-time validation plugin
+   * (default true): a failure not in the exception file fails synth. Not registered at the standard level, whose
+   * failures are known (docs/security.md) and whose synth stays fast.
+   */
+  controlTowerChecks?: boolean;
 }
 
 export interface Infra {
@@ -131,6 +142,17 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
     return stack;
   });
 
+  if (config.compliance === "control-tower") {
+    for (const stack of [shared, ...serviceStacks]) applyControlTowerLevel(stack);
+    if (options.controlTowerChecks ?? true) {
+      Validations.of(app).addPlugins(
+        new ControlTowerChecks({
+          exceptions: loadExceptions(CONTROL_TOWER_EXCEPTIONS_FILE),
+          stackKinds: stackKinds(shared, serviceStacks),
+        }),
+      );
+    }
+  }
   if (options.nag ?? true) Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
   return { shared, services: serviceStacks, config };
 }

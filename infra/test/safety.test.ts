@@ -2,21 +2,11 @@ import type { ServiceManifestInput } from "@repo/service-contract";
 import { parseDeploymentConfig } from "@repo/service-contract";
 import { Stack, Validations } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
-import cdkNag from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildInfra, createApp } from "../lib/infra-app.ts";
+import { nagFindings } from "./support/nag.ts";
 import { makeRepo, manifest, resourcesOfType, type Scenario, synthesize, type TemplateJson } from "./support/synth.ts";
-
-/** cdk-nag AwsSolutions findings (errors and warnings) left unacknowledged in a stack. */
-function nagFindings(stack: Stack): { rule: string; severity: string; paths: string[] }[] {
-  const report = new cdkNag.AwsSolutionsChecks().validateScope(stack);
-  return report.violations.map((v) => ({
-    rule: v.ruleName,
-    severity: v.severity ?? "error",
-    paths: v.violatingResources.map((r) => r.constructPath ?? ""),
-  }));
-}
 
 function acknowledgements(root: IConstruct): { path: string; isStack: boolean; ids: string[]; reasons: string[] }[] {
   return root.node.findAll().flatMap((construct) =>

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { PRIVATE, SSE_KMS_AWS_MANAGED } from "./support/buckets.ts";
 import { makeRepo, manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
 
 // The shared stack as a whole: what it passes from the config to its constructs, and what it creates itself. Each
@@ -36,15 +37,8 @@ describe("the shared stack", () => {
     const [artifactId, artifact] = Object.entries(resourcesOfType(json, "AWS::S3::Bucket"))[0] ?? [];
     expect(artifactId).toMatch(/^ArtifactsBucket/);
     expect(artifact?.Properties).toMatchObject({
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
-      },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
+      BucketEncryption: SSE_KMS_AWS_MANAGED,
+      PublicAccessBlockConfiguration: PRIVATE,
       LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: 45, Status: "Enabled" })] },
       LoggingConfiguration: { LogFilePrefix: "s3/artifacts/orders/" },
     });

@@ -16,7 +16,9 @@ export interface ArtifactBucketProps {
  * of its own: only that pipeline's roles are granted on it, so a compromised build of another service (its project
  * runs privileged) cannot rewrite this service's deployment in flight.
  *
- * SSE-S3 and TLS only; CodePipeline itself writes artifacts with the account's AWS-managed S3 key.
+ * TLS only; encrypted by default with the account's AWS-managed S3 key (aws/s3, SSE-KMS, CT.S3.PR.10), the key
+ * CodePipeline writes its artifacts with anyway. Its key policy admits this account's principals through S3 only,
+ * so the roles need no KMS permission; an S3 Bucket Key keeps the KMS requests (and their cost) to a few per build.
  */
 export class ArtifactBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -25,7 +27,8 @@ export class ArtifactBucket extends Construct {
     super(scope, id);
     const expiry = Duration.days(props.lifecycleDays);
     this.bucket = new s3.Bucket(this, "Bucket", {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS_MANAGED,
+      bucketKeyEnabled: true,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,

@@ -31,12 +31,15 @@ export class LogStorage extends Construct {
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: false,
+      // A deleted or overwritten log stays a day as a noncurrent version (CT.S3.PR.11); logs are written once, so
+      // versioning costs nothing else.
+      versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
           id: "expire-logs",
           expiration: Duration.days(props.lifecycleDays),
+          noncurrentVersionExpiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],

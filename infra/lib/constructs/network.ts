@@ -50,7 +50,14 @@ export class Network extends Construct {
       availabilityZones: Array.from({ length: network.maxAzs }, (_, index) => Fn.select(index, Fn.getAzs())),
       natGateways: network.natGateways,
       subnetConfiguration: [
-        { name: "public", subnetType: ec2.SubnetType.PUBLIC, cidrMask: NEW_VPC_SUBNET_MASKS.public },
+        // Nothing launched there needs an address of its own: the load balancers get theirs from ELB, the NAT gateways
+        // their Elastic IPs (CT.EC2.PR.11).
+        {
+          name: "public",
+          subnetType: ec2.SubnetType.PUBLIC,
+          cidrMask: NEW_VPC_SUBNET_MASKS.public,
+          mapPublicIpOnLaunch: false,
+        },
         { name: "private", subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: NEW_VPC_SUBNET_MASKS.private },
       ],
       restrictDefaultSecurityGroup: true,

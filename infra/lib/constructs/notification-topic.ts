@@ -4,6 +4,7 @@ import * as kms from "aws-cdk-lib/aws-kms";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import { Construct } from "constructs";
+import { limitGrantsToAwsServices } from "../key-policy.ts";
 
 /** The services allowed to publish pipeline notifications to the topic. */
 export const NOTIFICATION_PUBLISHERS = ["codestar-notifications.amazonaws.com", "events.amazonaws.com"] as const;
@@ -19,7 +20,8 @@ export interface NotificationTopicProps {
  * The topic the pipelines report to (execution failed / succeeded, approval needed), encrypted with its own KMS key.
  * AWS-managed keys cannot be used here: their key policy cannot let CodeStar Notifications or EventBridge encrypt,
  * so the topic gets a customer-managed key (rotated yearly) whose policy admits exactly those publishers, from this
- * account only. The topic policy lets them publish, over TLS, and nothing else.
+ * account only, and lets no one but AWS services create grants on it. The topic policy lets them publish, over TLS,
+ * and nothing else.
  */
 export class NotificationTopic extends Construct {
   readonly topic: sns.Topic;
@@ -45,6 +47,7 @@ export class NotificationTopic extends Construct {
         conditions: { StringEquals: { "aws:SourceAccount": account } },
       }),
     );
+    limitGrantsToAwsServices(this.key);
 
     this.topic = new sns.Topic(this, "Topic", {
       topicName: props.topicName,

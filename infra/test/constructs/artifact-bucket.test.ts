@@ -2,7 +2,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ArtifactBucket } from "../../lib/constructs/artifact-bucket.ts";
-import { bucketPolicy, PRIVATE, SSE_S3 } from "../support/buckets.ts";
+import { bucketPolicy, PRIVATE, SSE_KMS_AWS_MANAGED } from "../support/buckets.ts";
 import { bareStack, LOGS_BUCKET_NAME } from "../support/stack.ts";
 
 describe("ArtifactBucket", () => {
@@ -17,11 +17,11 @@ describe("ArtifactBucket", () => {
     template = Template.fromStack(stack);
   });
 
-  it("is one versioned, private, SSE-S3 bucket of the service's own, named by CloudFormation, kept on deletion", () => {
+  it("is one versioned, private bucket of the service's own, SSE-KMS with aws/s3, named by CloudFormation, kept", () => {
     template.resourceCountIs("AWS::S3::Bucket", 1);
     template.hasResource("AWS::S3::Bucket", {
       Properties: {
-        BucketEncryption: SSE_S3,
+        BucketEncryption: SSE_KMS_AWS_MANAGED,
         PublicAccessBlockConfiguration: PRIVATE,
         OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
         VersioningConfiguration: { Status: "Enabled" },

@@ -17,14 +17,14 @@ describe("LogStorage", () => {
     s = storage();
   });
 
-  it("keeps logs in one private, SSE-S3, unversioned bucket that expires them after the given days", () => {
+  it("keeps logs in one private, SSE-S3, versioned bucket that expires them after the given days", () => {
     s.template.resourceCountIs("AWS::S3::Bucket", 1);
     s.template.hasResource("AWS::S3::Bucket", {
       Properties: {
         BucketName: Match.absent(),
         BucketEncryption: SSE_S3,
         PublicAccessBlockConfiguration: PRIVATE,
-        VersioningConfiguration: Match.absent(),
+        VersioningConfiguration: { Status: "Enabled" },
         LoggingConfiguration: Match.absent(),
         LifecycleConfiguration: {
           Rules: [
@@ -32,6 +32,7 @@ describe("LogStorage", () => {
               Id: "expire-logs",
               Status: "Enabled",
               ExpirationInDays: 45,
+              NoncurrentVersionExpiration: { NoncurrentDays: 1 },
               AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
             },
           ],

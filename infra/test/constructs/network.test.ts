@@ -38,11 +38,17 @@ describe("Network, a new VPC with the default settings", () => {
     template = Template.fromStack(stack);
   });
 
-  it("spans the default AZs with one public and one private subnet each, over the default range", () => {
+  it("spans the default AZs with one public and one private subnet each, over the default range, none assigning public IPs", () => {
     expect(config).toEqual({ kind: "new", cidr: "10.0.0.0/16", maxAzs: 2, natGateways: 1 });
     template.hasResourceProperties("AWS::EC2::VPC", { CidrBlock: "10.0.0.0/16" });
-    template.resourcePropertiesCountIs("AWS::EC2::Subnet", { MapPublicIpOnLaunch: true }, 2);
-    template.resourcePropertiesCountIs("AWS::EC2::Subnet", { MapPublicIpOnLaunch: false }, 2);
+    for (const type of ["Public", "Private"]) {
+      template.resourcePropertiesCountIs(
+        "AWS::EC2::Subnet",
+        { Tags: Match.arrayWith([{ Key: "aws-cdk:subnet-type", Value: type }]) },
+        2,
+      );
+    }
+    template.resourcePropertiesCountIs("AWS::EC2::Subnet", { MapPublicIpOnLaunch: false }, 4);
     template.resourceCountIs("AWS::EC2::NatGateway", 1);
   });
 

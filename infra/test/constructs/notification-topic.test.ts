@@ -2,6 +2,7 @@ import type { Stack } from "aws-cdk-lib";
 import { Capture, Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NOTIFICATION_PUBLISHERS, NotificationTopic } from "../../lib/constructs/notification-topic.ts";
+import { GRANTS_ONLY_BY_AWS_SERVICES, keyStatement } from "../support/kms.ts";
 import { bareStack, UNIT_ENV } from "../support/stack.ts";
 
 function notificationTopic(email?: string): { stack: Stack; topic: NotificationTopic; template: Template } {
@@ -51,6 +52,12 @@ describe("NotificationTopic", () => {
       },
     ]);
     expect(NOTIFICATION_PUBLISHERS).toEqual(["codestar-notifications.amazonaws.com", "events.amazonaws.com"]);
+  });
+
+  it("lets no one but AWS services create grants on the key, for AWS resources only (CT.KMS.PR.3)", () => {
+    const statements = new Capture();
+    n.template.hasResourceProperties("AWS::KMS::Key", { KeyPolicy: { Statement: statements } });
+    expect(keyStatement(statements.asArray(), GRANTS_ONLY_BY_AWS_SERVICES.Sid)).toEqual(GRANTS_ONLY_BY_AWS_SERVICES);
   });
 
   it("lets the publishers publish to this topic, from this account, and refuses plain HTTP", () => {

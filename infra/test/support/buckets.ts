@@ -12,6 +12,12 @@ export const PRIVATE = {
 export const SSE_S3 = {
   ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
 };
+/** SSE-KMS with the account's AWS-managed S3 key (no key id), through an S3 Bucket Key. */
+export const SSE_KMS_AWS_MANAGED = {
+  ServerSideEncryptionConfiguration: [
+    { ServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms" }, BucketKeyEnabled: true },
+  ],
+};
 
 /** The statements of a bucket's one policy. */
 export function bucketPolicy(stack: Stack, template: Template, bucket: { bucketName: string }) {

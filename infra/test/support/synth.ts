@@ -69,6 +69,8 @@ export interface ScenarioOptions {
   files?: Record<string, string>;
   /** Register cdk-nag at synth (a finding then fails synth). Tests usually run it per stack instead. */
   nag?: boolean;
+  /** Register the Control Tower rules at synth (control-tower level only). Tests usually evaluate them instead. */
+  controlTowerChecks?: boolean;
   stageAssets?: boolean;
   cfnValidation?: boolean;
   /** Synthesize this existing repository root instead of a new one made from manifests and files. */
@@ -88,6 +90,7 @@ export function synthesize(options: ScenarioOptions): Scenario {
     configFile: TEST_CONFIG_FILE,
     env: options.env ?? {},
     nag: options.nag ?? false,
+    controlTowerChecks: options.controlTowerChecks ?? false,
     ...(options.defaultImage ? {} : { initialImage: () => ecs.ContainerImage.fromRegistry(TEST_IMAGE) }),
   });
   const assembly = app.synth();

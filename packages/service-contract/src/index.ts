@@ -14,6 +14,13 @@ export {
   shutdownGraceMs,
 } from "./container.ts";
 export {
+  COMPLIANCE_LEVELS,
+  CONTROL_TOWER_MIN_LOG_RETENTION_DAYS,
+  CONTROL_TOWER_REQUIRED_FIELDS,
+  type ComplianceLevel,
+  DEFAULT_LOG_RETENTION_DAYS,
+} from "./deployment-config/compliance.ts";
+export {
   type DeploymentEnvironment,
   PLACEHOLDER_ACCOUNT,
   PLACEHOLDER_REGION,

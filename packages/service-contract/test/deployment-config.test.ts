@@ -35,6 +35,7 @@ describe("deployment configuration", () => {
       artifactLifecycleDays: 30,
       alarms: { target5xxPercent: 5, minimumRequestsPerMinute: 20, p95ResponseTimeSeconds: 2 },
       source: { type: "codecommit", repositoryName: "bluegreen", createRepository: true, branch: "main" },
+      compliance: "standard",
       buildComputeType: "medium",
     });
   });
@@ -115,6 +116,30 @@ describe("deployment configuration", () => {
     );
     expect(parseDeploymentConfig({ network: { cidr: "172.20.0.0/16", maxAzs: 3 } }, FILE).network).toMatchObject({
       cidr: "172.20.0.0/16",
+    });
+  });
+
+  describe('compliance "control-tower"', () => {
+    const strict = {
+      compliance: "control-tower",
+      notificationEmail: "ops@example.com",
+      certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+    } as const;
+
+    it("keeps logs a year by default, and 30 days at the standard level", () => {
+      expect(parseDeploymentConfig(strict, FILE).logRetentionDays).toBe(365);
+      expect(parseDeploymentConfig({ logRetentionDays: 731, ...strict }, FILE).logRetentionDays).toBe(731);
+      expect(parseDeploymentConfig({}, FILE).logRetentionDays).toBe(30);
+    });
+
+    it("names what it needs: an alarm address, a certificate, a year of logs", () => {
+      const message = problems({ compliance: "control-tower", logRetentionDays: 30 });
+      expect(message).toContain(`${FILE}: notificationEmail: is required with compliance control-tower`);
+      expect(message).toContain(`${FILE}: certificateArn: is required with compliance control-tower`);
+      expect(message).toContain(
+        `${FILE}: logRetentionDays: 30 is below the 365 days compliance control-tower requires (CT.CLOUDWATCH.PR.2)`,
+      );
+      expect(problems({ compliance: "strict" })).toContain(`${FILE}: compliance:`);
     });
   });
 

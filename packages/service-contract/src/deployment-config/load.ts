@@ -1,5 +1,5 @@
 import { FileProblemsError, formatIssues, readJsonFile } from "../files.ts";
-import { type DeploymentConfig, deploymentConfigSchema } from "./schema.ts";
+import { type DeploymentConfig, deploymentConfigSchema, withLevelDefaults } from "./schema.ts";
 
 /** A deployment configuration problem; the message names the file and the field. */
 export class DeploymentConfigError extends FileProblemsError {
@@ -10,7 +10,7 @@ export class DeploymentConfigError extends FileProblemsError {
 export function parseDeploymentConfig(value: unknown, file: string): DeploymentConfig {
   const result = deploymentConfigSchema.safeParse(value);
   if (!result.success) throw new DeploymentConfigError(file, formatIssues(result.error.issues));
-  return result.data;
+  return withLevelDefaults(result.data);
 }
 
 /** Reads and validates deployment.config.json. */

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { KEBAB_CASE, KEBAB_CASE_RULE } from "../naming.ts";
 import { ANYWHERE, cidrProblem, cidrSize, isPrivate, PRIVATE_RANGES, parseCidr } from "./cidr.ts";
+import {
+  COMPLIANCE_LEVELS,
+  CONTROL_TOWER_MIN_LOG_RETENTION_DAYS,
+  CONTROL_TOWER_REQUIRED_FIELDS,
+  DEFAULT_LOG_RETENTION_DAYS,
+} from "./compliance.ts";
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -246,8 +252,10 @@ export const deploymentConfigSchema = z
       .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
         message: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
       })
-      .default(30)
-      .describe("Retention of every log group the app creates."),
+      .optional()
+      .describe(
+        `Retention of every log group the app creates (default: ${DEFAULT_LOG_RETENTION_DAYS.standard}; ${DEFAULT_LOG_RETENTION_DAYS["control-tower"]} with compliance control-tower, which requires at least ${CONTROL_TOWER_MIN_LOG_RETENTION_DAYS}).`,
+      ),
     ecrImagesKept: z.number().int().min(1).max(1000).default(20).describe("Images each ECR repository keeps."),
     artifactLifecycleDays: z
       .number()
@@ -262,6 +270,12 @@ export const deploymentConfigSchema = z
       .describe(
         "Where the pipelines read the code from: CodeCommit (default), or GitHub/GitLab/Bitbucket through a CodeConnections connection.",
       ),
+    compliance: z
+      .enum(COMPLIANCE_LEVELS)
+      .default("standard")
+      .describe(
+        "standard: the cheap default. control-tower: also passes AWS Control Tower's proactive controls at synth (one-year, KMS-encrypted log groups, load balancer deletion protection; needs notificationEmail and certificateArn), except the exceptions in infra/compliance/exceptions.json (see docs/security.md).",
+      ),
     buildComputeType: z
       .enum(BUILD_COMPUTE_TYPES)
       .default("medium")
@@ -271,6 +285,22 @@ export const deploymentConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.compliance === "control-tower") {
+      for (const [field, message] of Object.entries(CONTROL_TOWER_REQUIRED_FIELDS)) {
+        if (config[field as keyof typeof CONTROL_TOWER_REQUIRED_FIELDS] === undefined) {
+          ctx.addIssue({ code: "custom", path: [field], message });
+        }
+      }
+      if (config.logRetentionDays !== undefined && config.logRetentionDays < CONTROL_TOWER_MIN_LOG_RETENTION_DAYS) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["logRetentionDays"],
+          message:
+            `${config.logRetentionDays} is below the ${CONTROL_TOWER_MIN_LOG_RETENTION_DAYS} days compliance ` +
+            `control-tower requires (CT.CLOUDWATCH.PR.2): remove it (default ${DEFAULT_LOG_RETENTION_DAYS["control-tower"]}) or raise it`,
+        });
+      }
+    }
     config.testListenerAllowedCidrs.forEach((entry, index) => {
       if (entry === ANYWHERE && !config.testListenerOpenToInternet) {
         ctx.addIssue({
@@ -286,8 +316,18 @@ export const deploymentConfigSchema = z
 
 /** The configuration as written in deployment.config.json (defaults optional). */
 export type DeploymentConfigInput = z.input<typeof deploymentConfigSchema>;
-/** The validated configuration, every default filled in. */
-export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
+/** The validated configuration, every default filled in (the level's log retention too: see withLevelDefaults). */
+export type DeploymentConfig = Omit<z.output<typeof deploymentConfigSchema>, "logRetentionDays"> & {
+  logRetentionDays: number;
+};
+
+/**
+ * Fills in the defaults that depend on the compliance level. Not a zod transform: the schema stays an object, whose
+ * shape other tools read (the init generator).
+ */
+export function withLevelDefaults(config: z.output<typeof deploymentConfigSchema>): DeploymentConfig {
+  return { ...config, logRetentionDays: config.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS[config.compliance] };
+}
 export type SourceConfig = DeploymentConfig["source"];
 export type CodeCommitSourceConfig = Extract<SourceConfig, { type: "codecommit" }>;
 export type CodeConnectionsSourceConfig = Extract<SourceConfig, { type: "codeconnections" }>;

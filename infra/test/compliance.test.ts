@@ -1,0 +1,272 @@
+// The compliance levels against AWS Control Tower's proactive controls (@cdklabs/cdk-validator-cfnguard): the
+// control-tower level fails nothing but the exception file's entries, each of which still fails; the standard level's
+// failures are the ones docs/security.md lists.
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import cfnGuard from "@cdklabs/cdk-validator-cfnguard";
+import { type DeploymentConfigInput, parseDeploymentConfig } from "@repo/service-contract";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CONTROL_TOWER_CONTAINER_INSIGHTS } from "../lib/compliance/control-tower-level.ts";
+import { type ControlTowerFinding, controlTowerFindings } from "../lib/compliance/control-tower-rules.ts";
+import {
+  applyExceptions,
+  type ControlTowerException,
+  exceptionKey,
+  loadExceptions,
+  stackKinds,
+} from "../lib/compliance/exceptions.ts";
+import { buildInfra, CONTROL_TOWER_EXCEPTIONS_FILE, createApp, DEFAULT_REPO_ROOT } from "../lib/infra-app.ts";
+import { nagFindings } from "./support/nag.ts";
+import { makeRepo, manifest, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
+import { temporaryDir } from "./support/temporary.ts";
+
+const SECURITY_DOC = path.join(DEFAULT_REPO_ROOT, "docs", "security.md");
+const ENV = { CDK_DEFAULT_ACCOUNT: "123456789012", CDK_DEFAULT_REGION: "eu-west-1" };
+const CONTROL_TOWER: DeploymentConfigInput = {
+  compliance: "control-tower",
+  notificationEmail: "ops@example.com",
+  certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+};
+// Every kind of resource the app creates: a CodeCommit source (push router, failed-push queue), a new VPC (flow logs,
+// CDK's default-security-group handler), a service with the test-traffic hook and one without.
+const MANIFESTS = [
+  manifest("orders", 3000),
+  manifest("billing", 3001, { deployment: { testTrafficHook: false, manualApproval: true } }),
+  // The ECS engine, on the shared load balancer and on a dedicated one.
+  manifest("catalog", 3002, { deployment: { engine: "ecs" }, route: { priority: 1 } }),
+  manifest("reviews", 3003, { deployment: { engine: "ecs" }, loadBalancer: "dedicated" }),
+];
+
+function stacksOf(s: Scenario) {
+  return [s.infra.shared, ...s.infra.services].map((stack) => ({
+    stackConstructPath: stack.node.path,
+    templatePath: s.assembly.getStackByName(stack.stackName).templateFullPath,
+  }));
+}
+
+function findingsOf(s: Scenario): ControlTowerFinding[] {
+  return controlTowerFindings(s.infra.shared.node.root, stacksOf(s));
+}
+
+function applied(s: Scenario, findings: readonly ControlTowerFinding[], exceptions: readonly ControlTowerException[]) {
+  const kinds = stackKinds(s.infra.shared, s.infra.services);
+  return applyExceptions(findings, exceptions, (stack) => kinds.get(stack));
+}
+
+const describeFinding = (f: ControlTowerFinding) => `${f.control} ${f.stack}/${f.resource}`;
+
+describe("compliance control-tower", () => {
+  let s: Scenario;
+  let findings: ControlTowerFinding[];
+  const exceptions = loadExceptions(CONTROL_TOWER_EXCEPTIONS_FILE);
+  beforeAll(() => {
+    s = synthesize({ manifests: MANIFESTS, config: CONTROL_TOWER, env: ENV });
+    findings = findingsOf(s);
+  });
+
+  it("fails no Control Tower control beyond the exception file", () => {
+    expect(findings.length).toBeGreaterThan(0);
+    expect(applied(s, findings, exceptions).failures.map(describeFinding)).toEqual([]);
+  });
+
+  it("lists only exceptions that still fail: each covers a resource that fails its control without it", () => {
+    const unused = [...applied(s, findings, exceptions).used].filter(([, covered]) => covered.length === 0);
+    expect(unused.map(([entry]) => exceptionKey(entry))).toEqual([]);
+  });
+
+  it("encrypts every log group with its own stack's key and keeps it a year", () => {
+    let groups = 0;
+    for (const stack of [s.infra.shared, ...s.infra.services]) {
+      const json = s.json(stack.stackName);
+      for (const group of Object.values(resourcesOfType(json, "AWS::Logs::LogGroup"))) {
+        groups++;
+        expect(group.Properties?.RetentionInDays).toBe(365);
+        const keyArn = group.Properties?.KmsKeyId as { "Fn::GetAtt"?: [string, string] } | undefined;
+        expect(json.Resources[keyArn?.["Fn::GetAtt"]?.[0] ?? ""]?.Type).toBe("AWS::KMS::Key");
+      }
+      expect(
+        Object.keys(resourcesOfType(json, "AWS::KMS::Key")).filter((id) => id.startsWith("LogEncryptionKey")),
+      ).toHaveLength(1);
+    }
+    // At least: shared: flow logs, the push router, CDK's handler; orders: task, hook, build; billing: task, build.
+    expect(groups).toBeGreaterThanOrEqual(8);
+  });
+
+  it("protects every load balancer from deletion, runs Container Insights as the control knows it, sends bucket events", () => {
+    for (const stack of [s.infra.shared, ...s.infra.services]) {
+      const json = s.json(stack.stackName);
+      for (const lb of Object.values(resourcesOfType(json, "AWS::ElasticLoadBalancingV2::LoadBalancer"))) {
+        expect(lb.Properties?.LoadBalancerAttributes).toContainEqual({
+          Key: "deletion_protection.enabled",
+          Value: "true",
+        });
+      }
+      for (const bucket of Object.values(resourcesOfType(json, "AWS::S3::Bucket"))) {
+        expect(bucket.Properties?.NotificationConfiguration).toEqual({
+          EventBridgeConfiguration: { EventBridgeEnabled: true },
+        });
+      }
+    }
+    const cluster = Object.values(resourcesOfType(s.json("bluegreen-shared"), "AWS::ECS::Cluster"))[0];
+    expect(cluster?.Properties?.ClusterSettings).toEqual([
+      { Name: "containerInsights", Value: CONTROL_TOWER_CONTAINER_INSIGHTS },
+    ]);
+  });
+
+  it("stays cdk-nag clean in every stack", () => {
+    for (const stack of [s.infra.shared, ...s.infra.services]) {
+      expect({ stack: stack.stackName, findings: nagFindings(stack) }).toEqual({
+        stack: stack.stackName,
+        findings: [],
+      });
+    }
+  });
+
+  it("finds what the whole rule set finds: skipping the rules of absent resource types changes nothing", () => {
+    const everything = new cfnGuard.CfnGuardValidator({ maxBuffer: 256 * 1024 * 1024 }).validate({
+      templatePaths: stacksOf(s).map((stack) => stack.templatePath),
+      appConstruct: s.infra.shared.node.root,
+    });
+    const all = everything.violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.ruleName} ${r.resourceLogicalId}`),
+    );
+    expect(findings.map((f) => `${f.rule} ${f.logicalId}`).sort()).toEqual(all.sort());
+  });
+});
+
+describe("compliance control-tower, deployed again", () => {
+  it("passes CloudFormation's own template validation", () => {
+    expect(() =>
+      synthesize({ manifests: [manifest("orders", 3000)], config: CONTROL_TOWER, env: ENV, cfnValidation: true }),
+    ).not.toThrow();
+  });
+
+  it("leaves the load balancer, listeners and target groups as they were when only service settings change", () => {
+    const resources = (memory: number, desiredCount: number) => {
+      const json = synthesize({
+        manifests: [manifest("orders", 3000, { memory, desiredCount })],
+        config: CONTROL_TOWER,
+        env: ENV,
+      }).json("bluegreen-orders");
+      return ["LoadBalancer", "Listener", "TargetGroup"].map((type) =>
+        resourcesOfType(json, `AWS::ElasticLoadBalancingV2::${type}`),
+      );
+    };
+    const before = resources(512, 2);
+    expect(before.every((group) => Object.keys(group).length > 0)).toBe(true);
+    expect(resources(2048, 4)).toEqual(before);
+  });
+});
+
+describe("the Control Tower plugin at synth", () => {
+  const build = (config: DeploymentConfigInput) => {
+    const app = createApp();
+    const infra = buildInfra(app, {
+      repoRoot: makeRepo([]),
+      config: parseDeploymentConfig(config, "test.json"),
+      configFile: "test.json",
+      env: ENV,
+      nag: false,
+    });
+    return { app, infra };
+  };
+
+  it("passes the control-tower level as built, and fails its synthesis on a failure the exception file does not list", () => {
+    expect(() => build(CONTROL_TOWER).app.synth()).not.toThrow();
+    const { app, infra } = build(CONTROL_TOWER);
+    new s3.CfnBucket(infra.shared, "Naked");
+    expect(() => app.synth()).toThrow(/CT\.S3\.PR\.1[^0-9]/);
+  });
+
+  it("is not run at the standard level (its failures are documented, and its synth stays fast)", () => {
+    const { app, infra } = build({});
+    new s3.CfnBucket(infra.shared, "Naked");
+    expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe("compliance standard", () => {
+  it("fails exactly the controls docs/security.md lists for it, beyond the exception file", () => {
+    const s = synthesize({ manifests: [manifest("orders", 3000)], env: ENV });
+    const { failures } = applied(s, findingsOf(s), loadExceptions(CONTROL_TOWER_EXCEPTIONS_FILE));
+    const doc = readFileSync(SECURITY_DOC, "utf8");
+    const section = /^## What the standard level fails\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(doc)?.[1];
+    expect(section, "docs/security.md has a section '## What the standard level fails'").toBeDefined();
+    const listed = new Set(section?.match(/CT\.[A-Z0-9-]+\.PR\.\d+/g));
+    expect([...listed].sort()).toEqual([...new Set(failures.map((f) => f.control))].sort());
+  });
+});
+
+describe("docs/security.md", () => {
+  it("lists exactly the exception file's entries (control, stack kind, resource)", () => {
+    const doc = readFileSync(SECURITY_DOC, "utf8");
+    const section = /^### The exceptions \(`control-tower`\)\n([\s\S]*?)(?=^#)/m.exec(doc)?.[1] ?? "";
+    const rows = [...section.matchAll(/^\| (CT\.[A-Z0-9.-]+) +\| (\w+) +\| `([^`]+)` +\| ([a-z -]+?) +\|/gm)];
+    expect(rows.map(([, control, stack, resource, kind]) => `${control} ${stack}:${resource} ${kind}`).sort()).toEqual(
+      loadExceptions(CONTROL_TOWER_EXCEPTIONS_FILE)
+        .map((entry) => `${exceptionKey(entry)} ${entry.kind}`)
+        .sort(),
+    );
+  });
+});
+
+describe("the exception file", () => {
+  const write = (content: unknown) => {
+    const file = path.join(temporaryDir("exceptions"), "exceptions.json");
+    writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+    return file;
+  };
+  const entry = {
+    control: "CT.S3.PR.2",
+    stack: "shared",
+    resource: "Storage/LogsBucket/Resource",
+    kind: "by design",
+    reason: "This is the access-log bucket itself: logging its own accesses into itself would loop.",
+  };
+
+  it("is the committed one, valid", () => {
+    expect(loadExceptions(CONTROL_TOWER_EXCEPTIONS_FILE).length).toBeGreaterThan(0);
+  });
+
+  it("names the file, the entry and the field of every problem", () => {
+    const file = write({
+      exceptions: [
+        { ...entry, control: "CT.S3.PR.999" },
+        { ...entry, stack: "services", reason: "not needed" },
+      ],
+    });
+    const problems = () => loadExceptions(file);
+    expect(problems).toThrow(`${file}: exceptions.0.control: CT.S3.PR.999 is not a control`);
+    expect(problems).toThrow(`${file}: exceptions.1.stack:`);
+    expect(problems).toThrow(`${file}: exceptions.1.reason: must say why`);
+    const twice = write({ exceptions: [entry, entry] });
+    expect(() => loadExceptions(twice)).toThrow(
+      `${twice}: exceptions.1: repeats CT.S3.PR.2 shared:Storage/LogsBucket/Resource`,
+    );
+    expect(() => loadExceptions(write("{ not json"))).toThrow(/cannot be read as JSON/);
+  });
+
+  it("excepts a finding only for the control, the kind of stack and the resource it names", () => {
+    const s = synthesize({ manifests: [], env: ENV });
+    const finding = (control: string, stack: string, resource: string) =>
+      ({ control, stack, resource }) as ControlTowerFinding;
+    const [exception] = loadExceptions(write({ exceptions: [entry] }));
+    const result = applied(
+      s,
+      [
+        finding("CT.S3.PR.2", "bluegreen-shared", "Storage/LogsBucket/Resource"),
+        finding("CT.S3.PR.9", "bluegreen-shared", "Storage/LogsBucket/Resource"),
+        finding("CT.S3.PR.2", "bluegreen-shared", "Storage/OtherBucket/Resource"),
+        finding("CT.S3.PR.2", "bluegreen-orders", "Storage/LogsBucket/Resource"),
+      ],
+      exception ? [exception] : [],
+    );
+    expect(result.failures.map((f) => `${f.control} ${f.stack}/${f.resource}`)).toEqual([
+      "CT.S3.PR.9 bluegreen-shared/Storage/LogsBucket/Resource",
+      "CT.S3.PR.2 bluegreen-shared/Storage/OtherBucket/Resource",
+      "CT.S3.PR.2 bluegreen-orders/Storage/LogsBucket/Resource",
+    ]);
+    expect(exception && result.used.get(exception)?.length).toBe(1);
+  });
+});
