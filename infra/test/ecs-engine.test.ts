@@ -183,4 +183,19 @@ describe("drift safety: what CDK owns and what ECS owns", () => {
     // The service names its task definition by family, so CloudFormation never starts a deployment of its own.
     expect(onlyResource(after, "AWS::ECS::Service").properties.TaskDefinition).toBe("bluegreen-catalog");
   });
+
+  it("a new health-check path updates the target groups in place and leaves the rules (ECS's weights) alone", () => {
+    const before = synthesize({ manifests: [ecs("catalog", 3001, 1)] }).json("bluegreen-catalog");
+    const after = synthesize({ manifests: [ecs("catalog", 3001, 1, { healthCheckPath: "/ready" })] }).json(
+      "bluegreen-catalog",
+    );
+    const rules = "AWS::ElasticLoadBalancingV2::ListenerRule";
+    expect(resourcesOfType(after, rules)).toEqual(resourcesOfType(before, rules));
+    const groups = resourcesOfType(after, "AWS::ElasticLoadBalancingV2::TargetGroup");
+    // Same logical ids (so the same groups, updated), each checking the new path.
+    expect(Object.keys(groups)).toEqual(
+      Object.keys(resourcesOfType(before, "AWS::ElasticLoadBalancingV2::TargetGroup")),
+    );
+    for (const group of Object.values(groups)) expect(group.Properties?.HealthCheckPath).toBe("/ready");
+  });
 });

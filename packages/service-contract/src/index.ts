@@ -26,7 +26,13 @@ export {
   PLACEHOLDER_REGION,
   resolveEnvironment,
 } from "./deployment-config/environment.ts";
-export { DeploymentConfigError, loadDeploymentConfig, parseDeploymentConfig } from "./deployment-config/load.ts";
+export {
+  DEPLOYMENT_CONFIG_FILE,
+  DeploymentConfigError,
+  loadDeploymentConfig,
+  loadRepositoryDeploymentConfig,
+  parseDeploymentConfig,
+} from "./deployment-config/load.ts";
 export {
   BUILD_COMPUTE_TYPES,
   type BuildComputeType,

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { FileProblemsError, formatIssues, readJsonFile } from "../files.ts";
 import { type DeploymentConfig, deploymentConfigSchema, withLevelDefaults } from "./schema.ts";
 
@@ -18,4 +19,12 @@ export function loadDeploymentConfig(file: string): DeploymentConfig {
   const read = readJsonFile(file);
   if ("problem" in read) throw new DeploymentConfigError(file, [read.problem]);
   return parseDeploymentConfig(read.value, file);
+}
+
+/** Where a repository keeps its deployment configuration, relative to the repository root. */
+export const DEPLOYMENT_CONFIG_FILE = "infra/deployment.config.json";
+
+/** Reads and validates the repository's own deployment configuration (DEPLOYMENT_CONFIG_FILE). */
+export function loadRepositoryDeploymentConfig(repoRoot: string): DeploymentConfig {
+  return loadDeploymentConfig(path.join(repoRoot, DEPLOYMENT_CONFIG_FILE));
 }

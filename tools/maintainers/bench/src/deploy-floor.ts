@@ -81,7 +81,7 @@ export function floorOf(waits: DeployWaits): DeployFloor {
 }
 
 type Json = unknown;
-interface Resource {
+export interface Resource {
   Type?: string;
   Properties?: Record<string, Json>;
 }
@@ -118,10 +118,7 @@ export function deploymentGroupWaits(template: Template, templateName: string): 
   return groups.map(([logicalId, group]) => {
     const where = `${templateName}: ${logicalId}`;
     const props = group.Properties ?? {};
-    const targetGroups = targetGroupsOf(props, resources, where);
-    const interval = Math.max(...targetGroups.map((tg) => numberProp(tg, "HealthCheckIntervalSeconds", 30)));
-    const threshold = Math.max(...targetGroups.map((tg) => numberProp(tg, "HealthyThresholdCount", 5)));
-    const deregistration = Math.max(...targetGroups.map((tg) => deregistrationDelay(tg)));
+    const health = targetGroupWaits(targetGroupsOf(props, resources, where));
 
     const blueGreen = record(props.BlueGreenDeploymentConfiguration);
     const terminate = record(blueGreen.TerminateBlueInstancesOnDeploymentSuccess);
@@ -149,9 +146,7 @@ export function deploymentGroupWaits(template: Template, templateName: string): 
         (typeof props.DeploymentGroupName === "string" ? props.DeploymentGroupName : logicalId),
       deploymentGroupLogicalId: logicalId,
       waits: {
-        healthCheckIntervalSec: interval,
-        healthyThresholdCount: threshold,
-        deregistrationDelaySec: deregistration,
+        ...health,
         terminationWaitMin,
         deploymentConfigName: name,
         bakeSec,
@@ -163,12 +158,26 @@ export function deploymentGroupWaits(template: Template, templateName: string): 
   });
 }
 
-function record(value: Json): Record<string, Json> {
+/** What a deployment waits for on its target groups: the slowest of them. */
+export type TargetGroupWaits = Pick<
+  DeployWaits,
+  "healthCheckIntervalSec" | "healthyThresholdCount" | "deregistrationDelaySec"
+>;
+
+export function targetGroupWaits(targetGroups: readonly Resource[]): TargetGroupWaits {
+  return {
+    healthCheckIntervalSec: Math.max(...targetGroups.map((tg) => numberProp(tg, "HealthCheckIntervalSeconds", 30))),
+    healthyThresholdCount: Math.max(...targetGroups.map((tg) => numberProp(tg, "HealthyThresholdCount", 5))),
+    deregistrationDelaySec: Math.max(...targetGroups.map((tg) => deregistrationDelay(tg))),
+  };
+}
+
+export function record(value: Json): Record<string, Json> {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, Json>) : {};
 }
 
 /** The logical id a Ref or Fn::GetAtt points at. */
-function referencedId(value: Json): string | undefined {
+export function referencedId(value: Json): string | undefined {
   const ref = record(value);
   if (typeof ref.Ref === "string") return ref.Ref;
   const getAtt = ref["Fn::GetAtt"];

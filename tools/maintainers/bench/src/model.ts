@@ -2,13 +2,23 @@
 import { ratio, round } from "./stats.ts";
 
 /** In the order they run: the image part builds the image whose container the start part measures. */
-export const PART_IDS = ["throughput", "middleware", "shutdown", "image", "start", "synth", "turbo", "deploy"] as const;
+export const PART_IDS = [
+  "throughput",
+  "middleware",
+  "shutdown",
+  "image",
+  "start",
+  "synth",
+  "turbo",
+  "deploy",
+  "cost",
+] as const;
 export type PartId = (typeof PART_IDS)[number];
 
 /** Which direction is an improvement; "none" where neither is (a count of settings, say). */
 export type Better = "higher" | "lower" | "none";
 
-export type Unit = "req/s" | "ms" | "s" | "MB" | "requests";
+export type Unit = "req/s" | "ms" | "s" | "MB" | "requests" | "USD/month";
 
 export interface Figure {
   /** What was measured, e.g. "GET / requests/s". */

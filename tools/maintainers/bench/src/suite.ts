@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:f
 import path from "node:path";
 import type { BenchContext, BenchPart } from "./context.ts";
 import { type BenchReport, type PartId, type PartResult, PartSkipped } from "./model.ts";
+import { costPart } from "./parts/cost.ts";
 import { deployPart } from "./parts/deploy.ts";
 import { imagePart } from "./parts/image.ts";
 import { middlewarePart } from "./parts/middleware.ts";
@@ -22,6 +23,7 @@ export const PARTS: Readonly<Record<PartId, BenchPart>> = {
   synth: synthPart,
   turbo: turboPart,
   deploy: deployPart,
+  cost: costPart,
 };
 
 /** Runs one part; a failure or a skip becomes its row in the table instead of ending the run. */

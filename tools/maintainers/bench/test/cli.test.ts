@@ -43,12 +43,12 @@ describe("pnpm bench (arguments)", () => {
   });
 });
 
-describe("pnpm bench --smoke throughput start shutdown deploy", () => {
+describe("pnpm bench --smoke throughput start shutdown deploy cost", () => {
   const out = mkdtempSync(path.join(tmpdir(), "bench-cli-test-"));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it("runs the cheap parts and writes a table and its data", { timeout: 300_000 }, () => {
-    const result = bench(["--smoke", "throughput", "start", "shutdown", "deploy", "--out", out], 290_000);
+    const result = bench(["--smoke", "throughput", "start", "shutdown", "deploy", "cost", "--out", out], 290_000);
     expect(result.stderr).not.toContain("FAILED");
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/#\s+part\s+figure\s+value\s+baseline\s+ratio/);
@@ -64,6 +64,7 @@ describe("pnpm bench --smoke throughput start shutdown deploy", () => {
       ["2", "start", "ok"],
       ["3", "shutdown", "ok"],
       ["7", "deploy", "ok"],
+      ["8", "cost", "ok"],
     ]);
 
     for (const part of report.parts) {
@@ -95,16 +96,31 @@ describe("pnpm bench --smoke throughput start shutdown deploy", () => {
       expect.stringMatching(/^failed requests after SIGTERM/),
       expect.stringMatching(/^SIGTERM to process exit/),
     ]);
-    // The deploy floor is arithmetic on the synthesized templates: its parts add up.
+    // The deploy floor is arithmetic on the synthesized templates: each engine's parts add up.
     const deploy = report.parts.find((part) => part.id === "deploy");
-    const value = (prefix: string) => deploy?.figures.find((fig) => fig.name.startsWith(prefix))?.value ?? Number.NaN;
-    expect(value("floor until the deployment completes")).toBe(
-      value("new task healthy") +
-        value("traffic shift bake") +
-        value("termination wait") +
-        value("deregistration delay"),
+    const value = (name: string) => deploy?.figures.find((fig) => fig.name.startsWith(name))?.value ?? Number.NaN;
+    expect(value("CodeDeploy: floor until the deployment completes")).toBe(
+      value("CodeDeploy: new task healthy") +
+        value("CodeDeploy: traffic shift bake") +
+        value("CodeDeploy: termination wait") +
+        value("CodeDeploy: deregistration delay"),
+    );
+    expect(value("ECS engine (same settings): floor until the deployment completes")).toBe(
+      value("ECS engine (same settings): new task healthy") +
+        value("ECS engine (same settings): traffic shifts") +
+        value("ECS engine (same settings): bake time") +
+        value("ECS engine (same settings): deregistration delay"),
     );
     expect(deploy?.sources.map((source) => new URL(source.url).hostname)).toEqual(Array(4).fill("docs.aws.amazon.com"));
+    // The cost model from the same synth: one service costs the same either way, and sharing saves a load balancer
+    // for every service but the first of each 50.
+    const cost = report.parts.find((part) => part.id === "cost");
+    const one = cost?.figures[0];
+    expect(one?.value).toBe(one?.baseline);
+    const further = cost?.figures.find((fig) => fig.name === "each further service");
+    const lb = (further?.baseline ?? Number.NaN) - (further?.value ?? Number.NaN);
+    const hundred = cost?.figures.find((fig) => fig.name.startsWith("100 services"));
+    expect((hundred?.baseline ?? 0) - (hundred?.value ?? 0)).toBeCloseTo(98 * lb, 0);
 
     const markdown = readFileSync(path.join(out, "benchmarks.md"), "utf8");
     // Laid out by Biome: the columns are padded.
