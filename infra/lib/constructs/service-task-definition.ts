@@ -63,6 +63,7 @@ export class ServiceTaskDefinition extends Construct {
       containerName: props.containerName,
       image: props.image,
       essential: CONTAINER_SETTINGS.essential,
+      memoryLimitMiB: manifest.memory,
       portMappings: [{ containerPort: manifest.port, protocol: ecs.Protocol.TCP }],
       environment: containerEnvironment(manifest),
       secrets: containerSecrets(manifest),

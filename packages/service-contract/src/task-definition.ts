@@ -29,6 +29,8 @@ export interface TaskDefinitionValues {
   family: string;
   cpu: string;
   memory: string;
+  /** The container's hard memory limit: the task's memory, as the number the container definition takes. */
+  containerMemory: number | string;
   executionRoleArn: string;
   taskRoleArn: string;
   containerName: string;
@@ -55,6 +57,7 @@ export function taskDefinitionDocument(values: TaskDefinitionValues): Record<str
         name: values.containerName,
         image: values.image,
         ...CONTAINER_SETTINGS,
+        memory: values.containerMemory,
         stopTimeout: values.stopTimeout,
         portMappings: [{ containerPort: values.containerPort, protocol: "tcp" }],
         environment: values.environment,
@@ -88,6 +91,7 @@ export function taskDefinitionValues(manifest: ServiceManifest, refs: TaskDefini
     ...refs,
     cpu: String(manifest.cpu),
     memory: String(manifest.memory),
+    containerMemory: manifest.memory,
     image: TASKDEF_IMAGE_PLACEHOLDER,
     containerPort: manifest.port,
     stopTimeout: manifest.stopTimeoutSeconds,
@@ -101,6 +105,8 @@ export const TEMPLATE_VARIABLES = {
   family: "TASK_FAMILY",
   cpu: "CPU",
   memory: "MEMORY",
+  // The same variable: the only container may use all of the task's memory (a hard limit, CT.ECS.PR.7).
+  containerMemory: "MEMORY",
   executionRoleArn: "EXECUTION_ROLE_ARN",
   taskRoleArn: "TASK_ROLE_ARN",
   containerName: "CONTAINER_NAME",
