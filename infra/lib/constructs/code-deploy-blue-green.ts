@@ -10,9 +10,9 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { taskDefinitionRevisions } from "../arns.ts";
 import { acknowledgeArtifactGrant } from "../artifact-grants.ts";
 import { iamResourceFinding, suppress } from "../nag.ts";
+import { registerRevisionStatements } from "../revision-grants.ts";
 import { CodeDeployServiceRole } from "./code-deploy-service-role.ts";
 import type { DeploymentStrategy, DeployStageInputs, StrategyServiceOptions } from "./deployment-strategy.ts";
 import type { ServiceLoadBalancer } from "./service-load-balancer.ts";
@@ -151,7 +151,8 @@ export function codeDeployDeployStage(
     assumedBy: new iam.ArnPrincipal(inputs.pipelineRole.roleArn),
     description: `${group.deploymentGroupName} Deploy action: register the task definition, start the CodeDeploy deployment`,
   });
-  const taskDefinitions = taskDefinitionRevisions(scope, target.taskFamily);
+  const registration = registerRevisionStatements(scope, target.taskFamily, target.taskRoles);
+  const taskDefinitions = registration.revisions;
   const statements = [
     new iam.PolicyStatement({
       actions: [
@@ -169,17 +170,7 @@ export function codeDeployDeployStage(
       actions: ["codedeploy:GetDeploymentConfig"],
       resources: [group.deploymentConfig.deploymentConfigArn],
     }),
-    new iam.PolicyStatement({ actions: ["ecs:RegisterTaskDefinition"], resources: [taskDefinitions] }),
-    new iam.PolicyStatement({
-      actions: ["ecs:TagResource"],
-      resources: [taskDefinitions],
-      conditions: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
-    }),
-    new iam.PolicyStatement({
-      actions: ["iam:PassRole"],
-      resources: target.taskRoles.map((taskRole) => taskRole.roleArn),
-      conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    }),
+    ...registration.statements,
   ];
   for (const statement of statements) role.addToPrincipalPolicy(statement);
   inputs.artifactBucket.grantRead(role);

@@ -1,6 +1,6 @@
 import { ecsDeploymentConfiguration, type ServiceManifest, type ServiceNames } from "@repo/service-contract";
 import { minimumDeploymentDuration } from "@repo/service-contract/deployment-duration";
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, Stack } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import type * as codepipeline from "aws-cdk-lib/aws-codepipeline";
@@ -8,12 +8,13 @@ import * as actions from "aws-cdk-lib/aws-codepipeline-actions";
 import type * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
-import * as logs from "aws-cdk-lib/aws-logs";
+import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { childrenOf, taskDefinitionRevisions } from "../arns.ts";
+import { childrenOf } from "../arns.ts";
 import { acknowledgeArtifactGrant } from "../artifact-grants.ts";
-import { acknowledgeProjectLogStreams } from "../codebuild-logs.ts";
+import { acknowledgeProjectLogStreams, projectLogGroup, projectRole } from "../codebuild-project.ts";
 import { iamResourceFinding, suppress } from "../nag.ts";
+import { registerRevisionStatements } from "../revision-grants.ts";
 import { trustedService } from "../trust.ts";
 import type { DeploymentStrategy, DeployStageInputs, StrategyServiceOptions } from "./deployment-strategy.ts";
 import { BUILD_IMAGE } from "./service-build-project.ts";
@@ -191,20 +192,14 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
    */
   deployActions(scope: Construct, inputs: DeployStageInputs): codepipeline.IAction[] {
     const { names } = this.props;
-    const stack = Stack.of(this);
-    const logGroup = new logs.LogGroup(scope, "DeployLogs", {
-      logGroupName: `/aws/codebuild/${names.deployProject}`,
-      retention: this.props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const role = new iam.Role(scope, "DeployRole", {
-      assumedBy: trustedService(
-        this,
-        "codebuild.amazonaws.com",
-        stack.formatArn({ service: "codebuild", resource: "project", resourceName: names.deployProject }),
-      ),
-      description: `${names.deployProject}: register the revision, update the service, follow its ECS deployment`,
-    });
+    const _stack = Stack.of(this);
+    const logGroup = projectLogGroup(scope, "DeployLogs", names.deployProject, this.props.logRetention);
+    const role = projectRole(
+      scope,
+      "DeployRole",
+      names.deployProject,
+      `${names.deployProject}: register the revision, update the service, follow its ECS deployment`,
+    );
     const project = new codebuild.PipelineProject(scope, "DeployProject", {
       projectName: names.deployProject,
       description: `${names.taskFamily}: deploys the Build stage's task definition and follows the ECS deployment`,
@@ -255,7 +250,8 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
 
   private grantDeploy(role: iam.Role): void {
     const service = this.boundService;
-    const family = taskDefinitionRevisions(this, this.props.names.taskFamily);
+    const registration = registerRevisionStatements(this, this.props.names.taskFamily, this.props.taskRoles);
+    const family = registration.revisions;
     const deployments = childrenOf(service.serviceArn, "service", "service-deployment");
     const revisions = childrenOf(service.serviceArn, "service", "service-revision");
     const statements = [
@@ -273,17 +269,7 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
         actions: ["ecs:DescribeServiceRevisions"],
         resources: [service.serviceArn, revisions],
       }),
-      new iam.PolicyStatement({ actions: ["ecs:RegisterTaskDefinition"], resources: [family] }),
-      new iam.PolicyStatement({
-        actions: ["ecs:TagResource"],
-        resources: [family],
-        conditions: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
-      }),
-      new iam.PolicyStatement({
-        actions: ["iam:PassRole"],
-        resources: this.props.taskRoles.map((taskRole) => taskRole.roleArn),
-        conditions: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-      }),
+      ...registration.statements,
     ];
     for (const statement of statements) role.addToPrincipalPolicy(statement);
     suppress(role, [

@@ -1,13 +1,12 @@
 import { type BuildComputeType, CODEBUILD_IMAGE } from "@repo/service-contract";
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
 import * as iam from "aws-cdk-lib/aws-iam";
-import * as logs from "aws-cdk-lib/aws-logs";
+import type * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { acknowledgeProjectLogStreams } from "../codebuild-logs.ts";
+import { acknowledgeProjectLogStreams, projectLogGroup, projectRole } from "../codebuild-project.ts";
 import { suppress } from "../nag.ts";
-import { trustedService } from "../trust.ts";
 
 /** The one Build-stage recipe (repository root) every service's project runs, unchanged. */
 export const BUILDSPEC_FILE = "buildspec.yml";
@@ -27,9 +26,8 @@ export const COMPUTE_TYPES: Record<BuildComputeType, codebuild.ComputeType> = {
 export const BUILD_IMAGE = codebuild.LinuxBuildImage.fromCodeBuildImageId(CODEBUILD_IMAGE);
 
 export interface ServiceBuildProjectProps {
-  /** Project name, `<project>-<service>`, and its log group (/aws/codebuild/<name>): the contract's names. */
+  /** Project name, `<project>-<service>` (the contract's); its log group is /aws/codebuild/<name>. */
   projectName: string;
-  logGroupName: string;
   serviceName: string;
   /** The variables buildspec.yml reads: the contract's buildStageVariables() for this service. */
   environmentVariables: Record<string, string>;
@@ -51,22 +49,13 @@ export class ServiceBuildProject extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceBuildProjectProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-
-    this.logGroup = new logs.LogGroup(this, "Logs", {
-      logGroupName: props.logGroupName,
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    const role = new iam.Role(this, "Role", {
-      assumedBy: trustedService(
-        this,
-        "codebuild.amazonaws.com",
-        stack.formatArn({ service: "codebuild", resource: "project", resourceName: props.projectName }),
-      ),
-      description: `${props.projectName} image build: its repositories, its log group, its pipeline's artifacts`,
-    });
+    this.logGroup = projectLogGroup(this, "Logs", props.projectName, props.logRetention);
+    const role = projectRole(
+      this,
+      "Role",
+      props.projectName,
+      `${props.projectName} image build: its repositories, its log group, its pipeline's artifacts`,
+    );
     this.project = new codebuild.PipelineProject(this, "Project", {
       projectName: props.projectName,
       role,

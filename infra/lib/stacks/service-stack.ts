@@ -128,7 +128,6 @@ export class ServiceStack extends Stack {
 
     const build = new ServiceBuildProject(this, "Build", {
       projectName: names.buildProject,
-      logGroupName: names.buildLogGroup,
       serviceName: manifest.name,
       environmentVariables: buildStageVariables({
         manifest,

@@ -24,7 +24,6 @@ function buildProject(computeType: "small" | "medium" | "large" = "medium"): Bui
   const cacheRepository = new ecr.Repository(stack, "Cache");
   const build = new ServiceBuildProject(stack, "Build", {
     projectName: "project-orders",
-    logGroupName: "/aws/codebuild/project-orders",
     serviceName: "orders",
     environmentVariables: VARIABLES,
     repository,

@@ -6,7 +6,7 @@ import { buildStageVariables, serviceNames } from "@repo/service-contract";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CLI_FLAGS } from "../src/index.ts";
-import { type FakeEcs, startFakeEcs } from "./support/fake-ecs.ts";
+import { useFakeEcs } from "./support/fake-ecs.ts";
 import {
   ACCOUNT,
   BUNDLE,
@@ -118,19 +118,12 @@ describe("buildspec.yml structure", () => {
  * real bundle.
  */
 describe("buildspec.yml commands, run with bash", () => {
-  let ecs: FakeEcs;
+  const ecs = useFakeEcs();
   let source: string;
   let bin: string;
   const log = () => join(source, "tool-calls.log");
 
-  beforeAll(async () => {
-    ecs = await startFakeEcs();
-  });
-  afterAll(async () => {
-    await ecs.close();
-  });
   beforeEach(async () => {
-    ecs.requests.length = 0;
     ecs.respondWith({ status: 200, body: describeTaskDefinitionResponse() });
     source = await makeTempDir("cntd-source-");
     bin = join(source, ".fake-bin");

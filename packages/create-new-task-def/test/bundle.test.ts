@@ -2,7 +2,7 @@ import { chmod, copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promi
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_CODES, VERSION } from "../src/index.ts";
-import { ecsError, type FakeEcs, startFakeEcs } from "./support/fake-ecs.ts";
+import { ecsError, useFakeEcs } from "./support/fake-ecs.ts";
 import {
   BUNDLE,
   CONTAINER,
@@ -24,17 +24,10 @@ import {
 } from "./support/fixtures.ts";
 
 /** The built dist/cli.js, run as CodeBuild runs it: `node dist/cli.js`, configured through the environment. */
-let ecs: FakeEcs;
+const ecs = useFakeEcs();
 let work: string;
 
-beforeAll(async () => {
-  ecs = await startFakeEcs();
-});
-afterAll(async () => {
-  await ecs.close();
-});
 beforeEach(async () => {
-  ecs.requests.length = 0;
   work = await makeTempDir();
   // A copy of the bundle outside the workspace: proves it needs no node_modules.
   await copyFile(BUNDLE, join(work, "cli.js"));

@@ -1,6 +1,7 @@
 import { ContainerDefinition$ } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
 import { checkRegisterInput, readOnlyTaskDefinitionMembers, registerInputMembers } from "../src/index.ts";
+import { READ_ONLY_MEMBERS } from "./support/fixtures.ts";
 
 describe("the allowed-key tree comes from the ECS model shipped with the SDK", () => {
   it("knows RegisterTaskDefinition's top-level members", () => {
@@ -22,18 +23,7 @@ describe("the allowed-key tree comes from the ECS model shipped with the SDK", (
 
   it("derives the read-only members (those DescribeTaskDefinition returns but RegisterTaskDefinition lacks)", () => {
     const readOnly = readOnlyTaskDefinitionMembers();
-    for (const name of [
-      "taskDefinitionArn",
-      "revision",
-      "status",
-      "requiresAttributes",
-      "compatibilities",
-      "registeredAt",
-      "registeredBy",
-      "deregisteredAt",
-    ]) {
-      expect(readOnly).toContain(name);
-    }
+    for (const name of READ_ONLY_MEMBERS) expect(readOnly).toContain(name);
     for (const name of registerInputMembers()) expect(readOnly).not.toContain(name);
   });
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { AwsError, createNewTaskDef, EXIT_CODES, main } from "../src/index.ts";
-import { ecsError, type FakeEcs, startFakeEcs } from "./support/fake-ecs.ts";
+import { ecsError, useFakeEcs } from "./support/fake-ecs.ts";
 import {
   CONTAINER,
   DIGEST,
@@ -12,6 +12,7 @@ import {
   FAMILY,
   makeTempDir,
   PORT,
+  READ_ONLY_MEMBERS,
   REGION,
   REPOSITORY,
   ROOT_APPSPEC,
@@ -20,30 +21,10 @@ import {
 } from "./support/fixtures.ts";
 import { expectGolden } from "./support/golden.ts";
 
-/** The read-only members named by the ECS API reference, written out here independently of the implementation. */
-const READ_ONLY = [
-  "taskDefinitionArn",
-  "revision",
-  "status",
-  "requiresAttributes",
-  "compatibilities",
-  "registeredAt",
-  "registeredBy",
-  "deregisteredAt",
-  "deleteRequestedAt",
-];
-
-let ecs: FakeEcs;
+const ecs = useFakeEcs();
 let out: string;
 
-beforeAll(async () => {
-  ecs = await startFakeEcs();
-});
-afterAll(async () => {
-  await ecs.close();
-});
 beforeEach(async () => {
-  ecs.requests.length = 0;
   out = await makeTempDir();
 });
 afterEach(async () => {
@@ -143,13 +124,13 @@ describe("registered mode through the library API", () => {
     // aws:-prefixed tags are AWS-managed: RegisterTaskDefinition refuses them, so only the user's tags carry over.
     const expected: Record<string, unknown> = { ...taskDefinition, tags: [tags[0]] };
     expect(tags[1]?.key).toBe("aws:cloudformation:stack-name");
-    for (const key of READ_ONLY) delete expected[key];
+    for (const key of READ_ONLY_MEMBERS) delete expected[key];
     expected.containerDefinitions = [
       { ...taskDefinition.containerDefinitions[0], image: "<IMAGE1_NAME>" },
       taskDefinition.containerDefinitions[1],
     ];
     expect(written).toEqual(expected);
-    for (const key of READ_ONLY) expect(written).not.toHaveProperty(key);
+    for (const key of READ_ONLY_MEMBERS) expect(written).not.toHaveProperty(key);
   });
 
   it("leaves tags out when the family has none", async () => {

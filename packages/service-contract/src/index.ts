@@ -85,6 +85,7 @@ export {
 } from "./manifest/schema.ts";
 export {
   CODEDEPLOY_HOOK_PREFIX,
+  codeBuildLogGroup,
   MAX_FUNCTION_NAME_LENGTH,
   type ProjectNames,
   projectNames,

@@ -34,8 +34,6 @@ export interface ServiceNames {
   pipeline: string;
   pipelineNotificationRule: string;
   buildProject: string;
-  /** CodeBuild writes here (/aws/codebuild/<project>). */
-  buildLogGroup: string;
   codeDeployApplication: string;
   codeDeployDeploymentGroup: string;
   /** CodeDeploy's AfterAllowTestTraffic smoke-test function (CodeDeploy may invoke only CodeDeployHook_*). */
@@ -48,6 +46,11 @@ export interface ServiceNames {
   requestsScalingPolicy: string;
 }
 
+/** Where CodeBuild writes a project's build logs (its default log group; each project's is created with it). */
+export function codeBuildLogGroup(projectName: string): string {
+  return `/aws/codebuild/${projectName}`;
+}
+
 export function serviceNames(projectName: string, serviceName: string): ServiceNames {
   const stem = `${projectName}-${serviceName}`;
   return {
@@ -58,7 +61,6 @@ export function serviceNames(projectName: string, serviceName: string): ServiceN
     pipeline: stem,
     pipelineNotificationRule: `${stem}-pipeline`,
     buildProject: stem,
-    buildLogGroup: `/aws/codebuild/${stem}`,
     codeDeployApplication: stem,
     codeDeployDeploymentGroup: stem,
     testTrafficHookFunction: `${CODEDEPLOY_HOOK_PREFIX}${stem}`,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 /** One request as the local ECS endpoint received it. */
 export interface ReceivedRequest {
@@ -78,5 +79,36 @@ export async function startFakeEcs(): Promise<FakeEcs> {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
+  };
+}
+
+/**
+ * One fake ECS for the calling test file (or describe block): started before its tests, closed after them, its
+ * request log cleared before each test.
+ */
+export function useFakeEcs(): FakeEcs {
+  let current: FakeEcs | undefined;
+  const started = (): FakeEcs => {
+    if (!current) throw new Error("the fake ECS is used outside a test (it starts in beforeAll)");
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startFakeEcs();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    started().requests.length = 0;
+  });
+  return {
+    get url() {
+      return started().url;
+    },
+    get requests() {
+      return started().requests;
+    },
+    respondWith: (...responses) => started().respondWith(...responses),
+    close: () => started().close(),
   };
 }

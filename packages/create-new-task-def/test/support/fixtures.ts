@@ -219,3 +219,16 @@ export function runBundle(
     );
   });
 }
+
+/** The read-only members named by the ECS API reference, written out here independently of the implementation. */
+export const READ_ONLY_MEMBERS = [
+  "taskDefinitionArn",
+  "revision",
+  "status",
+  "requiresAttributes",
+  "compatibilities",
+  "registeredAt",
+  "registeredBy",
+  "deregisteredAt",
+  "deleteRequestedAt",
+];
