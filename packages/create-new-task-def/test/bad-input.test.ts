@@ -186,99 +186,78 @@ describe("validation errors (exit 3)", () => {
     );
   });
 
-  it("rejects a port that is not one of the container's port mappings", async () => {
-    const template = await writeTemplate((t) => {
-      t.containerDefinitions[0].portMappings[0].containerPort = 8080;
-    });
-    await expectFailure(
-      await run(withFlag("--template", template)),
-      EXIT_CODES.validation,
-      "containerDefinitions[0].portMappings: container sample-service does not map port 3000 (mapped: 8080)",
-    );
-  });
-
-  it("rejects a key that is not a RegisterTaskDefinition input member, with its path and the allowed members", async () => {
-    const template = await writeTemplate((t) => {
-      t.containerDefinitions[0].portMappings[0].hostPortt = 3000;
-      t.containerDefinitions[0].logConfiguration.logDrivr = "awslogs";
-    });
-    await expectFailure(
-      await run(withFlag("--template", template)),
-      EXIT_CODES.validation,
-      "containerDefinitions[0].portMappings[0].hostPortt: is not a RegisterTaskDefinition input member of PortMapping (allowed: containerPort, hostPort, protocol,",
-      "containerDefinitions[0].logConfiguration.logDrivr: is not a RegisterTaskDefinition input member of LogConfiguration",
-    );
-  });
-
-  it("rejects read-only members DescribeTaskDefinition returns", async () => {
-    const template = await writeTemplate((t) => {
-      t.revision = 3;
-      t.status = "ACTIVE";
-      t.taskDefinitionArn = "arn:aws:ecs:eu-west-1:123456789012:task-definition/x:3";
-    });
-    await expectFailure(
-      await run(withFlag("--template", template)),
-      EXIT_CODES.validation,
-      "  - revision: is read-only",
-      "  - status: is read-only",
-      "  - taskDefinitionArn: is read-only",
-    );
-  });
-
-  it("rejects values of the wrong JSON type", async () => {
-    const template = await writeTemplate((t) => {
-      t.containerDefinitions[0].essential = "yes";
-      t.cpu = 256;
-    });
-    await expectFailure(
-      await run(withFlag("--template", template)),
-      EXIT_CODES.validation,
-      'containerDefinitions[0].essential: must be true or false, got "yes"',
-      "cpu: must be a string, got 256",
-    );
-  });
-
-  it("lists every missing Fargate essential", async () => {
-    const template = await writeTemplate((t) => {
-      t.requiresCompatibilities = ["EC2"];
-      t.networkMode = "bridge";
-      delete t.cpu;
-      delete t.memory;
-      delete t.executionRoleArn;
-    });
-    await expectFailure(
-      await run(withFlag("--template", template)),
-      EXIT_CODES.validation,
-      'requiresCompatibilities: must include "FARGATE"',
-      'networkMode: must be "awsvpc" on Fargate, got "bridge"',
-      "  - cpu: is required at task level",
-      "  - memory: is required at task level",
-      "executionRoleArn: is required because container sample-service logs with awslogs and container sample-service pulls from ECR",
-    );
-  });
-
-  it("requires family and containers", async () => {
-    const template = await writeTemplate((t) => {
-      t.family = "";
-      t.containerDefinitions = [];
-    });
-    await expectFailure(
-      await run(withFlag("--template", template)),
-      EXIT_CODES.validation,
-      "  - family: is required",
-      "  - containerDefinitions: is required and must list at least one container",
-    );
-  });
-
-  it("requires <IMAGE1_NAME> as the deployed container's image", async () => {
-    const template = await writeTemplate((t) => {
-      t.containerDefinitions[0].image = "nginx:latest";
-    });
-    await expectFailure(
-      await run(withFlag("--template", template)),
-      EXIT_CODES.validation,
-      "containerDefinitions[0].image: must be <IMAGE1_NAME>",
-    );
+  // Each: a template with one kind of mistake, and the lines the one message must contain.
+  it.each<[string, (t: TemplateJson) => void, string[]]>([
+    [
+      "rejects a port that is not one of the container's port mappings",
+      (t) => {
+        t.containerDefinitions[0].portMappings[0].containerPort = 8080;
+      },
+      ["containerDefinitions[0].portMappings: container sample-service does not map port 3000 (mapped: 8080)"],
+    ],
+    [
+      "rejects a key that is not a RegisterTaskDefinition input member, with its path and the allowed members",
+      (t) => {
+        t.containerDefinitions[0].portMappings[0].hostPortt = 3000;
+        t.containerDefinitions[0].logConfiguration.logDrivr = "awslogs";
+      },
+      [
+        "containerDefinitions[0].portMappings[0].hostPortt: is not a RegisterTaskDefinition input member of PortMapping (allowed: containerPort, hostPort, protocol,",
+        "containerDefinitions[0].logConfiguration.logDrivr: is not a RegisterTaskDefinition input member of LogConfiguration",
+      ],
+    ],
+    [
+      "rejects read-only members DescribeTaskDefinition returns",
+      (t) => {
+        t.revision = 3;
+        t.status = "ACTIVE";
+        t.taskDefinitionArn = "arn:aws:ecs:eu-west-1:123456789012:task-definition/x:3";
+      },
+      ["  - revision: is read-only", "  - status: is read-only", "  - taskDefinitionArn: is read-only"],
+    ],
+    [
+      "rejects values of the wrong JSON type",
+      (t) => {
+        t.containerDefinitions[0].essential = "yes";
+        t.cpu = 256;
+      },
+      ['containerDefinitions[0].essential: must be true or false, got "yes"', "cpu: must be a string, got 256"],
+    ],
+    [
+      "lists every missing Fargate essential",
+      (t) => {
+        t.requiresCompatibilities = ["EC2"];
+        t.networkMode = "bridge";
+        delete t.cpu;
+        delete t.memory;
+        delete t.executionRoleArn;
+      },
+      [
+        'requiresCompatibilities: must include "FARGATE"',
+        'networkMode: must be "awsvpc" on Fargate, got "bridge"',
+        "  - cpu: is required at task level",
+        "  - memory: is required at task level",
+        "executionRoleArn: is required because container sample-service logs with awslogs and container sample-service pulls from ECR",
+      ],
+    ],
+    [
+      "requires family and containers",
+      (t) => {
+        t.family = "";
+        t.containerDefinitions = [];
+      },
+      ["  - family: is required", "  - containerDefinitions: is required and must list at least one container"],
+    ],
+    [
+      "requires <IMAGE1_NAME> as the deployed container's image",
+      (t) => {
+        t.containerDefinitions[0].image = "nginx:latest";
+      },
+      ["containerDefinitions[0].image: must be <IMAGE1_NAME>"],
+    ],
+  ])("%s", async (_name, mutate, messages) => {
+    const template = await writeTemplate(mutate);
+    await expectFailure(await run(withFlag("--template", template)), EXIT_CODES.validation, ...messages);
   });
 
   it("lists all missing template variables in one message", async () => {

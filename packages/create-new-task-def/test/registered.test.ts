@@ -231,31 +231,16 @@ describe("registered mode through the CLI (in-process, SDK configured from the e
   it("rejects a registered task definition that lacks the container or the port, naming what exists", async () => {
     stubLocalAws();
     ecs.respondWith({ status: 200, body: describeTaskDefinitionResponse() });
-    const wrongContainer = await runMain([
-      ...cliArgs.slice(0, 2),
-      "--container",
-      "web",
-      "--port",
-      "3000",
-      "--appspec",
-      ROOT_APPSPEC,
-      "--image",
-      `${REPOSITORY}:x`,
-    ]);
+    // cliArgs with one flag's value replaced.
+    const withValue = (flag: string, value: string) =>
+      runMain([...cliArgs.map((arg, i) => (cliArgs[i - 1] === flag ? value : arg)), "--image", `${REPOSITORY}:x`]);
+    const wrongContainer = await withValue("--container", "web");
     expect(wrongContainer.code).toBe(EXIT_CODES.validation);
     expect(wrongContainer.stderr).toContain(
       'has no container named "web" (containers: sample-service, otel-collector)',
     );
 
-    const wrongPort = await runMain([
-      ...cliArgs.slice(0, 4),
-      "--port",
-      "8080",
-      "--appspec",
-      ROOT_APPSPEC,
-      "--image",
-      `${REPOSITORY}:x`,
-    ]);
+    const wrongPort = await withValue("--port", "8080");
     expect(wrongPort.code).toBe(EXIT_CODES.validation);
     expect(wrongPort.stderr).toContain("container sample-service does not map port 8080 (mapped: 3000)");
     expect(await snapshotDir(out)).toEqual({});

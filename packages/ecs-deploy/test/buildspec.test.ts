@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { runIsolated } from "@repo/devkit/isolated";
 import { nodeMajor } from "@repo/service-contract";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -11,7 +12,6 @@ import {
   PACKAGE_DIR,
   REPO_ROOT,
   removeDir,
-  runIsolated,
   SUCCESS,
   writeBuildArtifacts,
 } from "./support/fixtures.ts";

@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type IsolatedResult, runIsolated } from "@repo/devkit/isolated";
 import { parseServiceManifest, taskDefinitionTemplateVariables } from "@repo/service-contract";
 
 export const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -190,34 +190,12 @@ export const TEMPLATE_ENV: Record<string, string> = taskDefinitionTemplateVariab
   region: REGION,
 });
 
-/**
- * Runs the BUILT bundle (dist/cli.js, or the copy at `options.bundle`) with `node`, from `cwd`, with exactly `env`
- * (plus PATH) — no inherited AWS settings, no config files, instance metadata disabled, so the only place it can
- * talk to is what the test points it at.
- */
+/** Runs the BUILT bundle (dist/cli.js, or the copy at `options.bundle`) with `node`, isolated (devkit's runIsolated). */
 export function runBundle(
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string>; uid?: number; gid?: number; bundle?: string },
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: options.cwd,
-    AWS_CONFIG_FILE: join(options.cwd, "no-aws-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(options.cwd, "no-aws-credentials"),
-    AWS_EC2_METADATA_DISABLED: "true",
-    ...options.env,
-  };
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [options.bundle ?? BUNDLE, ...args],
-      { cwd: options.cwd, env, uid: options.uid, gid: options.gid, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+): Promise<IsolatedResult> {
+  return runIsolated(process.execPath, [options.bundle ?? BUNDLE, ...args], options);
 }
 
 /** The read-only members named by the ECS API reference, written out here independently of the implementation. */

@@ -1,10 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { createNewTaskDef } from "@repo/create-new-task-def";
+import { type IsolatedResult, runIsolated } from "@repo/devkit/isolated";
 import { parseServiceManifest, taskDefinitionTemplateVariables } from "@repo/service-contract";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import type { DeployOptions } from "../../src/index.ts";
@@ -161,42 +161,11 @@ export const ENDLESS_BAKE: Step[] = [
   { status: "IN_PROGRESS", lifecycleStage: "BAKE_TIME", alarms: { status: "MONITORING", alarmNames: [ALARM] } },
 ];
 
-export interface ProcessResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs a program from `cwd` with exactly `env` plus an environment that can reach nothing but what the test points it
- * at: no inherited AWS settings, no AWS config files, instance metadata disabled.
- */
-export function runIsolated(
-  program: string,
-  args: readonly string[],
-  options: { cwd: string; env?: Record<string, string> },
-): Promise<ProcessResult> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: options.cwd,
-    AWS_CONFIG_FILE: join(options.cwd, "no-aws-config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(options.cwd, "no-aws-credentials"),
-    AWS_EC2_METADATA_DISABLED: "true",
-    ...options.env,
-  };
-  return new Promise((resolve) => {
-    execFile(program, [...args], { cwd: options.cwd, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Runs the BUILT bundle (dist/cli.js, or the copy at `options.bundle`) with `node`, isolated as above. */
+/** Runs the BUILT bundle (dist/cli.js, or the copy at `options.bundle`) with `node`, isolated (devkit's runIsolated). */
 export function runBundle(
   args: readonly string[],
   options: { cwd: string; env?: Record<string, string>; bundle?: string },
-): Promise<ProcessResult> {
+): Promise<IsolatedResult> {
   return runIsolated(process.execPath, [options.bundle ?? BUNDLE, ...args], options);
 }
 
