@@ -3,6 +3,7 @@ import express, { type RequestHandler, Router } from "express";
 // zod/mini: the same validation as "zod" in a fraction of the bundle (the classic API pulls in every locale).
 import * as z from "zod/mini";
 import { HttpError, methodNotAllowed } from "./errors.ts";
+import { sendJson } from "./json-response.ts";
 
 export interface Greeting {
   id: string;
@@ -83,7 +84,8 @@ export function greetingsRouter(store: GreetingStore, bodyLimitBytes: number): R
     .post(requireJson, json, (req, res) => {
       const { name } = parseBody(req.body);
       const greeting = store.add(name);
-      res.status(201).location(`/greetings/${greeting.id}`).json(greeting);
+      res.setHeader("Location", `/greetings/${greeting.id}`);
+      sendJson(res, 201, JSON.stringify(greeting));
     })
     .all(methodNotAllowed(["POST"]));
 
@@ -92,7 +94,7 @@ export function greetingsRouter(store: GreetingStore, bodyLimitBytes: number): R
     .get((req, res) => {
       const greeting = store.get(req.params.id);
       if (!greeting) throw new HttpError(404, "not_found", "No greeting with this id");
-      res.json(greeting);
+      sendJson(res, 200, JSON.stringify(greeting));
     })
     .all(methodNotAllowed(["GET", "HEAD"]));
 
