@@ -1,7 +1,7 @@
 import express, { type Express, type Router } from "express";
 import type { Config } from "./config.ts";
 import { errorHandler, methodNotAllowed, notFound } from "./errors.ts";
-import { GreetingStore, greetingsRouter } from "./greetings.ts";
+import { addGreetingRoutes, GreetingStore } from "./greetings.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { sendJson } from "./json-response.ts";
 import { requestContext } from "./request-context.ts";
@@ -69,7 +69,7 @@ export function createApp(config: Config, deps: AppDeps = {}): Express {
     })
     .all(methodNotAllowed(["GET", "HEAD"]));
 
-  app.use(greetingsRouter(greetings, config.bodyLimitBytes));
+  addGreetingRoutes(app, greetings, config.bodyLimitBytes);
 
   if (deps.extraRoutes) {
     const router = express.Router();

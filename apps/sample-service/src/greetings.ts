@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import express, { type RequestHandler, Router } from "express";
+import express, { type RequestHandler, type Router } from "express";
 // zod/mini: the same validation as "zod" in a fraction of the bundle (the classic API pulls in every locale).
 import * as z from "zod/mini";
 import { HttpError, methodNotAllowed } from "./errors.ts";
@@ -65,12 +65,19 @@ function parseBody(body: unknown): z.output<typeof createGreeting> {
   return result.data;
 }
 
-/** POST /greetings { name } -> 201 { id, name, message, createdAt }; GET /greetings/:id -> 200 or 404. */
-export function greetingsRouter(store: GreetingStore, bodyLimitBytes: number): Router {
-  const router = Router();
+/**
+ * POST /greetings { name } -> 201 { id, name, message, createdAt }; GET /greetings/:id -> 200 or 404.
+ * Added to the app's own router: a nested express.Router() costs every request that reaches it a second dispatch.
+ */
+export function addGreetingRoutes(router: Pick<Router, "route">, store: GreetingStore, bodyLimitBytes: number): void {
   const json = express.json({ limit: bodyLimitBytes });
 
   const requireJson: RequestHandler = (req, _res, next) => {
+    // What JSON clients send, accepted without parsing the header (express.json() parses it again anyway).
+    if (req.headers["content-type"] === "application/json") {
+      next();
+      return;
+    }
     // No body at all is a validation error (400), not a media type error (req.is() is null then, or the length 0).
     if (req.is("application/json") === false && req.headers["content-length"] !== "0") {
       next(new HttpError(415, "unsupported_media_type", "Content-Type must be application/json"));
@@ -97,6 +104,4 @@ export function greetingsRouter(store: GreetingStore, bodyLimitBytes: number): R
       sendJson(res, 200, JSON.stringify(greeting));
     })
     .all(methodNotAllowed(["GET", "HEAD"]));
-
-  return router;
 }

@@ -45,12 +45,16 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
 
   // Responses still being worked on, so shutdown can ask each to close its connection when it is done.
   const inFlight = new Set<ServerResponse>();
+  // One listener for every response ("close" comes once per response): no closure made per request.
+  const forget = function (this: ServerResponse) {
+    inFlight.delete(this);
+  };
   const server = createServer((req, res) => {
     if (lifecycle.shuttingDown) {
       res.setHeader("Connection", "close");
     } else {
       inFlight.add(res);
-      res.once("close", () => inFlight.delete(res));
+      res.on("close", forget);
     }
     app(req, res);
   });
