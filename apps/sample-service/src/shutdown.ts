@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, Server as NetServer } from "node:net";
 import { type AppDeps, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import { expressPrototypes } from "./express-prototypes.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 /** How often shutdown closes the keep-alive connections that are idle (no request on its way). */
@@ -49,7 +50,7 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
   const forget = function (this: ServerResponse) {
     inFlight.delete(this);
   };
-  const server = createServer((req, res) => {
+  const server = createServer(expressPrototypes(app), (req, res) => {
     if (lifecycle.shuttingDown) {
       res.setHeader("Connection", "close");
     } else {
