@@ -5,7 +5,7 @@ export type { Logger };
 
 /** A destination that holds lines back: whoever ends the process calls flushSync() first. */
 export interface BufferedDestination extends DestinationStream {
-  /** Writes every held line now, synchronously. */
+  /** Writes every held line now, synchronously. pino's fatal() calls it too, right after its line. */
   flushSync(): void;
 }
 
