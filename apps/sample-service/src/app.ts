@@ -2,8 +2,8 @@ import express, { type Express, type Router } from "express";
 import type { Config } from "./config.ts";
 import { errorHandler, methodNotAllowed, notFound } from "./errors.ts";
 import { addGreetingRoutes, GreetingStore } from "./greetings.ts";
-import { createLogger, type Logger } from "./logger.ts";
 import { sendJson } from "./json-response.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import { requestContext } from "./request-context.ts";
 import { securityHeaders } from "./security-headers.ts";
 

@@ -54,6 +54,11 @@ describe("bufferedDestination", () => {
     logger.info("held");
     expect(written()).toBe("");
     logger.fatal("at once");
-    expect(written().split("\n").filter(Boolean).map((line) => JSON.parse(line).msg)).toEqual(["held", "at once"]);
+    expect(
+      written()
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).msg),
+    ).toEqual(["held", "at once"]);
   });
 });

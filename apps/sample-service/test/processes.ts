@@ -62,7 +62,8 @@ export async function bundleAlone(): Promise<string> {
   const built = mkdtempSync(path.join(tmpdir(), "service-bundle-"));
   await bundle(path.join(built, "build", "server.js"));
   const dir = mkdtempSync(path.join(tmpdir(), "service-runtime-"));
-  for (const file of ["server.js", "server.js.map"]) copyFileSync(path.join(built, "build", file), path.join(dir, file));
+  for (const file of ["server.js", "server.js.map"])
+    copyFileSync(path.join(built, "build", file), path.join(dir, file));
   rmSync(built, { recursive: true, force: true });
   return dir;
 }
