@@ -58,7 +58,8 @@ const createGreeting = z.object({
     .check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100, "must be at most 100 characters")),
 });
 
-function parseBody(body: unknown): z.output<typeof createGreeting> {
+/** The body of POST /greetings, validated: `{ name }` trimmed, or an HttpError 400 naming each bad field. */
+export function parseNewGreeting(body: unknown): z.output<typeof createGreeting> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new HttpError(400, "validation_failed", "body: must be a JSON object", [
       { field: "body", message: "must be a JSON object" },
@@ -99,7 +100,7 @@ export function addGreetingRoutes(router: Pick<Router, "route">, store: Greeting
   router
     .route("/greetings")
     .post(requireJson, json, (req, res) => {
-      const { name } = parseBody(req.body);
+      const { name } = parseNewGreeting(req.body);
       const greeting = store.add(name);
       res.setHeader("Location", `/greetings/${greeting.id}`);
       sendJson(res, 201, JSON.stringify(greeting));
