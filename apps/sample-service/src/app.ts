@@ -1,10 +1,11 @@
 import express, { type Express, type Router } from "express";
-import helmet from "helmet";
 import type { Config } from "./config.ts";
 import { errorHandler, methodNotAllowed, notFound } from "./errors.ts";
-import { GreetingStore, greetingsRouter } from "./greetings.ts";
+import { addGreetingRoutes, GreetingStore } from "./greetings.ts";
+import { sendJson } from "./json-response.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { requestContext } from "./request-context.ts";
+import { securityHeaders } from "./security-headers.ts";
 
 /** The part of the server's state the routes read: readiness turns 503 once shutdown has begun. */
 export interface Lifecycle {
@@ -30,15 +31,24 @@ export function createApp(config: Config, deps: AppDeps = {}): Express {
   const app = express();
   app.set("env", config.nodeEnv);
   app.disable("x-powered-by");
+  // No ETags: these JSON answers are not meant to be cached, and Express would hash every body (a SHA-1 per
+  // response) to make one. The answers below go through sendJson, which never makes one either.
+  app.set("etag", false);
 
   app.use(requestContext(logger, [config.healthCheckPath, READY_PATH]));
-  app.use(helmet());
+  app.use(securityHeaders());
+
+  // The answers that never change, serialised once.
+  const ok = JSON.stringify({ status: "ok" });
+  const ready = JSON.stringify({ status: "ready" });
+  const shuttingDown = JSON.stringify({ status: "shutting_down" });
+  const identity = JSON.stringify({ service: config.serviceName, version: config.serviceVersion });
 
   // Liveness, probed by the load balancer's target groups: the process is up and serving.
   app
     .route(config.healthCheckPath)
     .get((_req, res) => {
-      res.json({ status: "ok" });
+      sendJson(res, 200, ok);
     })
     .all(methodNotAllowed(["GET", "HEAD"]));
 
@@ -46,8 +56,8 @@ export function createApp(config: Config, deps: AppDeps = {}): Express {
   app
     .route(READY_PATH)
     .get((_req, res) => {
-      if (lifecycle.shuttingDown) res.status(503).json({ status: "shutting_down" });
-      else res.json({ status: "ready" });
+      if (lifecycle.shuttingDown) sendJson(res, 503, shuttingDown);
+      else sendJson(res, 200, ready);
     })
     .all(methodNotAllowed(["GET", "HEAD"]));
 
@@ -55,11 +65,11 @@ export function createApp(config: Config, deps: AppDeps = {}): Express {
   app
     .route("/")
     .get((_req, res) => {
-      res.json({ service: config.serviceName, version: config.serviceVersion });
+      sendJson(res, 200, identity);
     })
     .all(methodNotAllowed(["GET", "HEAD"]));
 
-  app.use(greetingsRouter(greetings, config.bodyLimitBytes));
+  addGreetingRoutes(app, greetings, config.bodyLimitBytes);
 
   if (deps.extraRoutes) {
     const router = express.Router();

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Config } from "./config.ts";
+import { sendJson } from "./json-response.ts";
 import type { Logger } from "./logger.ts";
 
 export interface FieldProblem {
@@ -73,7 +74,7 @@ export function errorHandler(config: Pick<Config, "nodeEnv" | "bodyLimit">, logg
       logger.error({ err, reqId: res.locals.requestId, method: req.method, url: req.originalUrl }, "request failed");
       if (withStack && err instanceof Error && err.stack) body.error.stack = err.stack;
     }
-    res.status(status).json(body);
+    sendJson(res, status, JSON.stringify(body));
   };
 }
 

@@ -29,7 +29,8 @@ export function requestContext(logger: Logger, quietPaths: readonly string[]): R
     const level = quiet.has(req.path) ? "debug" : "info";
     if (logger.isLevelEnabled(level)) {
       const started = performance.now();
-      res.once("close", () => {
+      // "close" comes once, finished or not: a plain listener, without once()'s wrapper.
+      res.on("close", () => {
         const fields = {
           reqId: requestId,
           method: req.method,

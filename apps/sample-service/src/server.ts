@@ -1,22 +1,28 @@
 // The entry point: `node dist/server.js` in the container, `tsx src/server.ts` in development.
 import process from "node:process";
 import { ConfigError, EXIT_CONFIG, loadConfig } from "./config.ts";
-import { createLogger } from "./logger.ts";
+import { bufferedDestination, createLogger, createStartupLogger } from "./logger.ts";
 import { startServer } from "./shutdown.ts";
 
 process.setSourceMapsEnabled(true);
+
+// Every log line of the process goes through this buffer. "exit" is the one place every way out passes through
+// (process.exit() after a shutdown, a fatal error or a bad configuration; the event loop running dry), so the lines
+// still held are written there, synchronously, before the process is gone.
+const destination = bufferedDestination();
+process.on("exit", () => destination.flushSync());
 
 let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  // The logger is not set up yet (its settings may be what is wrong): one JSON line, the shape every log line has.
-  process.stderr.write(`${JSON.stringify({ level: "fatal", time: Date.now(), msg: error.message })}\n`);
+  // The configured logger cannot exist (its settings may be what is wrong): one line naming every bad variable.
+  createStartupLogger(destination).fatal(error.message);
   process.exit(EXIT_CONFIG);
 }
 
-const logger = createLogger(config);
+const logger = createLogger(config, destination);
 
 process.on("uncaughtException", (error) => {
   logger.fatal({ err: error }, "uncaught exception");

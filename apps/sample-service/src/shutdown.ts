@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import { type AddressInfo, Server as NetServer } from "node:net";
 import { type AppDeps, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import { expressPrototypes } from "./express-prototypes.ts";
 import { createLogger, type Logger } from "./logger.ts";
 
 /** How often shutdown closes the keep-alive connections that are idle (no request on its way). */
@@ -45,12 +46,16 @@ export async function startServer(config: Config, deps: ServerDeps = {}): Promis
 
   // Responses still being worked on, so shutdown can ask each to close its connection when it is done.
   const inFlight = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
+  // One listener for every response ("close" comes once per response): no closure made per request.
+  const forget = function (this: ServerResponse) {
+    inFlight.delete(this);
+  };
+  const server = createServer(expressPrototypes(app), (req, res) => {
     if (lifecycle.shuttingDown) {
       res.setHeader("Connection", "close");
     } else {
       inFlight.add(res);
-      res.once("close", () => inFlight.delete(res));
+      res.on("close", forget);
     }
     app(req, res);
   });

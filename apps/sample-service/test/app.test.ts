@@ -1,4 +1,5 @@
-import type { Router } from "express";
+import express, { type Router } from "express";
+import helmet from "helmet";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { createApp, type Lifecycle } from "../src/app.ts";
@@ -226,6 +227,23 @@ describe("security headers", () => {
     expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
     expect(res.headers["strict-transport-security"]).toContain("max-age=");
     expect(res.headers["referrer-policy"]).toBe("no-referrer");
+  });
+
+  it("sends exactly helmet's own headers, and otherwise only its own", async () => {
+    // helmet is the source of truth: a bare app with helmet() in front of it.
+    const bare = express().use(helmet());
+    bare.get("/", (_req, res) => {
+      res.end();
+    });
+    const fromHelmet = (await request(bare).get("/")).headers;
+    const ours = (await request(appFor().app).get("/").expect(200)).headers;
+    const transport = ["date", "connection", "keep-alive", "content-length", "content-type", "transfer-encoding"];
+    const helmetNames = Object.keys(fromHelmet).filter((name) => !transport.includes(name));
+    expect(helmetNames.length).toBeGreaterThan(10);
+    for (const name of helmetNames) expect([name, ours[name]]).toEqual([name, fromHelmet[name]]);
+    expect(Object.keys(ours).filter((name) => !helmetNames.includes(name) && !transport.includes(name))).toEqual([
+      "x-request-id",
+    ]);
   });
 
   it("sets them on errors too", async () => {

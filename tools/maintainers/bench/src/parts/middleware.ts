@@ -29,24 +29,27 @@ const noRequestContext = (src: string) =>
   );
 
 /**
- * The service's logger with pino's asynchronous destination (4 KiB buffer) instead of a synchronous write per
- * line: what the per-request log line costs when it is buffered.
+ * The service's logger module with every line written at once, one write system call per line, instead of the
+ * lines of an event-loop turn together: what the buffer saves.
  */
-const bufferedLogger = (src: string) =>
+const unbufferedLog = (src: string) =>
   replaceModule(
     "logger",
     /(^|\/)logger(\.ts)?$/,
     [
+      'export * from "./logger.ts";',
       'import { pino } from "pino";',
-      "export function createLogger(config, destination) {",
-      "  const options = {",
-      "    level: config.logLevel,",
-      "    base: { service: config.serviceName, version: config.serviceVersion },",
-      "    formatters: { level: (label) => ({ level: label }) },",
-      "  };",
-      "  return pino(options, destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }));",
-      "}",
+      "export function bufferedDestination(fd = 1) { return pino.destination({ dest: fd, sync: true }); }",
     ].join("\n"),
+    src,
+  );
+
+/** Requests and responses made by node:http as usual, so Express re-prototypes each of them. */
+const expressSetsPrototypes = (src: string) =>
+  replaceModule(
+    "express-prototypes",
+    /(^|\/)express-prototypes(\.ts)?$/,
+    "export function expressPrototypes() { return {}; }",
     src,
   );
 
@@ -66,7 +69,12 @@ const VARIANTS: readonly Variant[] = [
     plugins: [],
     env: { LOG_LEVEL: "warn" },
   },
-  { id: "buffered-log", label: "request log buffered (pino async destination, 4 KiB)", plugins: [bufferedLogger] },
+  { id: "unbuffered-log", label: "request log written line by line (no buffer)", plugins: [unbufferedLog] },
+  {
+    id: "express-prototypes",
+    label: "requests re-prototyped by Express (node:http's own classes)",
+    plugins: [expressSetsPrototypes],
+  },
   { id: "no-helmet", label: "without helmet", plugins: [noHelmet] },
   { id: "no-request-context", label: "without request id and request log", plugins: [noRequestContext] },
   {
