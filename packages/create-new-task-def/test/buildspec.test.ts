@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildStageVariables, serviceNames } from "@repo/service-contract";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CLI_FLAGS } from "../src/index.ts";
 import { useFakeEcs } from "./support/fake-ecs.ts";

@@ -1,6 +1,6 @@
 import { chmod, copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXIT_CODES, VERSION } from "../src/index.ts";
 import { ecsError, useFakeEcs } from "./support/fake-ecs.ts";
 import {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AwsError, createNewTaskDef, EXIT_CODES, main } from "../src/index.ts";
 import { ecsError, useFakeEcs } from "./support/fake-ecs.ts";
 import {
