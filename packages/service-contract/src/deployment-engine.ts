@@ -15,19 +15,23 @@ export function loadBalancerMode(manifest: ServiceManifest): LoadBalancerMode {
 }
 
 export interface ServiceRoute {
-  /** Requests under it reach the service with the prefix removed; undefined when only hosts route. */
+  /** Requests under it reach the service with the prefix removed; "/" (every path) when only hosts route. */
   pathPrefix: string;
   hosts: string[];
   /** The rule priority on each listener; 1 for a dedicated load balancer (the service's only rule). */
   priority: number;
 }
 
-/** The service's listener rules, with the defaults filled in. */
+/**
+ * The service's listener rules, with the defaults filled in: on the shared load balancer, a service routed by host
+ * names gets every path of those hosts, one without hosts the path prefix /<name>.
+ */
 export function serviceRoute(manifest: ServiceManifest): ServiceRoute {
   const shared = loadBalancerMode(manifest) === "shared";
+  const hosts = manifest.route?.hosts ?? [];
   return {
-    pathPrefix: manifest.route?.pathPrefix ?? (shared ? `/${manifest.name}` : "/"),
-    hosts: manifest.route?.hosts ?? [],
+    pathPrefix: manifest.route?.pathPrefix ?? (shared && hosts.length === 0 ? `/${manifest.name}` : "/"),
+    hosts,
     priority: shared ? (manifest.route?.priority ?? 0) : 1,
   };
 }

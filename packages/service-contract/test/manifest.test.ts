@@ -141,6 +141,17 @@ describe("deployment engines", () => {
     expect(loadBalancerMode(parse({ deployment: { engine: "ecs" }, loadBalancer: "dedicated" }))).toBe("dedicated");
   });
 
+  it("routes every path of its host names when a service has hosts and no path prefix", () => {
+    const route = (extra: Record<string, unknown>) =>
+      serviceRoute(parse({ deployment: { engine: "ecs" }, route: { priority: 7, ...extra } }));
+    expect(route({ hosts: ["orders.example.com"] })).toEqual({
+      pathPrefix: "/",
+      hosts: ["orders.example.com"],
+      priority: 7,
+    });
+    expect(route({ hosts: ["orders.example.com"], pathPrefix: "/api" }).pathPrefix).toBe("/api");
+  });
+
   it("refuses what an engine cannot do, naming the field", () => {
     expect(problems({ loadBalancer: "shared" })).toContain(
       "loadBalancer: CodeDeploy switches a listener's default action",
