@@ -10,8 +10,12 @@ export function deploymentEngine(manifest: ServiceManifest): DeploymentEngine {
 }
 
 /** ecs services share a load balancer unless they ask for their own; codedeploy services always have their own. */
+export function defaultLoadBalancerMode(engine: DeploymentEngine): LoadBalancerMode {
+  return engine === "ecs" ? "shared" : "dedicated";
+}
+
 export function loadBalancerMode(manifest: ServiceManifest): LoadBalancerMode {
-  return manifest.loadBalancer ?? (manifest.deployment.engine === "ecs" ? "shared" : "dedicated");
+  return manifest.loadBalancer ?? defaultLoadBalancerMode(manifest.deployment.engine);
 }
 
 export interface ServiceRoute {
@@ -23,16 +27,21 @@ export interface ServiceRoute {
 }
 
 /**
- * The service's listener rules, with the defaults filled in: on the shared load balancer, a service routed by host
- * names gets every path of those hosts, one without hosts the path prefix /<name>.
+ * The path prefix of a route that names none: on the shared load balancer /<name>, unless host names route the
+ * service (then every path of those hosts); on a dedicated one every path.
  */
+export function defaultPathPrefix(name: string, mode: LoadBalancerMode, hosts: readonly string[]): string {
+  return mode === "shared" && hosts.length === 0 ? `/${name}` : "/";
+}
+
+/** The service's listener rules, with the defaults filled in. */
 export function serviceRoute(manifest: ServiceManifest): ServiceRoute {
-  const shared = loadBalancerMode(manifest) === "shared";
+  const mode = loadBalancerMode(manifest);
   const hosts = manifest.route?.hosts ?? [];
   return {
-    pathPrefix: manifest.route?.pathPrefix ?? (shared && hosts.length === 0 ? `/${manifest.name}` : "/"),
+    pathPrefix: manifest.route?.pathPrefix ?? defaultPathPrefix(manifest.name, mode, hosts),
     hosts,
-    priority: shared ? (manifest.route?.priority ?? 0) : 1,
+    priority: mode === "shared" ? (manifest.route?.priority ?? 0) : 1,
   };
 }
 

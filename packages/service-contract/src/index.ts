@@ -44,6 +44,8 @@ export {
   type SourceConfig,
 } from "./deployment-config/schema.ts";
 export {
+  defaultLoadBalancerMode,
+  defaultPathPrefix,
   deploymentEngine,
   type EcsDeploymentConfiguration,
   ecsDeploymentConfiguration,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PLATFORM_ENVIRONMENT_NAMES } from "../container.ts";
+import { defaultLoadBalancerMode } from "../deployment-engine.ts";
 import { KEBAB_CASE, KEBAB_CASE_RULE } from "../naming.ts";
 
 /** Longest service name: derived AWS names (target groups: 32 characters, "-green" suffix, stack prefixes) must fit. */
@@ -271,7 +272,10 @@ function checkEngine(manifest: z.output<typeof serviceManifestBase>, ctx: z.core
   if (deployment.strategy === "linear" && deployment.percent < ECS_MIN_LINEAR_PERCENT) {
     issue(["deployment", "percent"], `the ecs engine shifts at least ${ECS_MIN_LINEAR_PERCENT}% per linear step`);
   }
-  if ((manifest.loadBalancer ?? "shared") === "shared" && manifest.route?.priority === undefined) {
+  if (
+    (manifest.loadBalancer ?? defaultLoadBalancerMode(deployment.engine)) === "shared" &&
+    manifest.route?.priority === undefined
+  ) {
     issue(
       ["route", "priority"],
       "is required on the shared load balancer: a number from 1 that no other service uses (pnpm plop service writes the next free one); it never changes afterwards",
