@@ -45,6 +45,20 @@ export function serviceRoute(manifest: ServiceManifest): ServiceRoute {
   };
 }
 
+/** ALB's quota of condition values per listener rule, which cannot be raised (ALB's "Quotas": Rules). */
+export const MAX_RULE_CONDITION_VALUES = 5;
+
+/** The path patterns of a path prefix in a listener rule: the prefix itself and everything under it. */
+export function pathPatterns(pathPrefix: string): string[] {
+  return [pathPrefix, `${pathPrefix}/*`];
+}
+
+/** How many of a listener rule's condition values a route takes: one per host name, and the prefix's patterns. */
+export function routeConditionValues(route: { pathPrefix?: string | undefined; hosts: readonly string[] }): number {
+  const prefixed = route.pathPrefix !== undefined && route.pathPrefix !== "/";
+  return route.hosts.length + (prefixed ? pathPatterns(route.pathPrefix as string).length : 0);
+}
+
 /** Which shared load balancer (0, 1, ...) a priority lands on: fixed by the priority alone, so nothing ever moves. */
 export function sharedLoadBalancerIndex(priority: number): number {
   return Math.floor((priority - 1) / SERVICES_PER_SHARED_LOAD_BALANCER);

@@ -311,6 +311,11 @@ describe("pnpm plop service refuses, writing nothing", () => {
       ["billing", "_", "_", "_", "_", "ecs", "_", "billing_example"],
       /route: "billing_example" must be a host name such as orders\.example\.com/,
     ],
+    [
+      "more host names and path patterns than an ALB rule matches",
+      ["billing", "_", "_", "_", "_", "ecs", "_", "a.example.com,b.example.com,c.example.com,d.example.com,/api"],
+      /route: ".*" a listener rule matches at most 5 values/,
+    ],
     ["two path prefixes", ["billing", "_", "_", "_", "_", "ecs", "_", "/a,/b"], /route: "\/a,\/b" has 2 path prefixes/],
     [
       "every path of the shared load balancer",
