@@ -51,6 +51,13 @@ export function importedVpc(scope: Stack): ec2.IVpc {
 
 export const LOGS_BUCKET_NAME = "unit-logs";
 
+/** What a service's target groups are made with (port, health path, deregistration delay), in every helper below. */
+export const SERVICE_TARGET = {
+  containerPort: 3000,
+  healthCheckPath: "/health",
+  deregistrationDelay: Duration.seconds(25),
+} as const;
+
 /** A ServiceLoadBalancer in an imported VPC, logging to an imported bucket, for the constructs that are given one. */
 export function serviceLoadBalancer(
   scope: Stack,
@@ -60,9 +67,7 @@ export function serviceLoadBalancer(
   return new ServiceLoadBalancer(scope, id, {
     vpc: props.vpc ?? importedVpc(scope),
     serviceName: "orders",
-    containerPort: 3000,
-    healthCheckPath: "/health",
-    deregistrationDelay: Duration.seconds(25),
+    ...SERVICE_TARGET,
     testListenerPort: 8080,
     testListenerAllowedCidrs: [],
     logsBucket: s3.Bucket.fromBucketName(scope, "LogsBucket", LOGS_BUCKET_NAME),
@@ -89,9 +94,7 @@ export function serviceListenerRules(
 ): ServiceListenerRules {
   return new ServiceListenerRules(scope, id, {
     vpc: props.vpc ?? importedVpc(scope),
-    containerPort: 3000,
-    healthCheckPath: "/health",
-    deregistrationDelay: Duration.seconds(25),
+    ...SERVICE_TARGET,
     route: { pathPrefix: "/orders", hosts: [], priority: 7 },
     ...SHARED_LISTENERS,
     ...props,
