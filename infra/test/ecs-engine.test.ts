@@ -3,10 +3,18 @@
 // blue/green swap leaves the rules alone.
 import cdkNag from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
-import { list, manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
+import { manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
 
 const ecs = (name: string, port: number, priority: number, extra: Record<string, unknown> = {}) =>
   manifest(name, port, { deployment: { engine: "ecs" }, route: { priority }, ...extra });
+
+/** The shared stack's outputs that give a shared load balancer's URL (http(s)://<its DNS name>). */
+const sharedUrlOutputs = (s: Scenario) =>
+  Object.entries(s.json("bluegreen-shared").Outputs ?? {})
+    .filter(([, output]) => JSON.stringify(output.Value).includes("DNSName"))
+    .map(([name]) => name)
+    .filter((name) => name.startsWith("SharedLoadBalancer"))
+    .sort();
 
 const MIXED = [
   manifest("orders", 3000),
@@ -38,95 +46,70 @@ describe("one CodeDeploy service and two ECS services on the shared load balance
     expect(
       Object.keys(resourcesOfType(s.json("bluegreen-orders"), "AWS::ElasticLoadBalancingV2::LoadBalancer")),
     ).toHaveLength(1);
+    expect(sharedUrlOutputs(s)).toEqual(["SharedLoadBalancer0Url"]);
   });
 
-  it("runs ECS services under the ECS controller with the manifest's strategy, bake time, circuit breaker and alarms", () => {
+  it("runs ECS services with the manifest's strategy, rolled back on their six deployment alarms, smoke-tested by the hook", () => {
     const service = onlyResource(s.json("bluegreen-catalog"), "AWS::ECS::Service").properties;
     expect(service.DeploymentController).toEqual({ Type: "ECS" });
     expect(service.DeploymentConfiguration).toMatchObject({
       Strategy: "LINEAR",
       BakeTimeInMinutes: 5,
       LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 },
-      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-      Alarms: { Enable: true, Rollback: true, AlarmNames: expect.arrayContaining([expect.anything()]) },
     });
-    expect((service.DeploymentConfiguration as { Alarms: { AlarmNames: unknown[] } }).Alarms.AlarmNames).toHaveLength(
-      6,
-    );
-    const [binding] = service.LoadBalancers as { AdvancedConfiguration: Record<string, unknown> }[];
-    expect(Object.keys(binding?.AdvancedConfiguration ?? {}).sort()).toEqual([
-      "AlternateTargetGroupArn",
-      "ProductionListenerRule",
-      "RoleArn",
-      "TestListenerRule",
-    ]);
-    expect(JSON.stringify(service.DeploymentConfiguration)).toContain("POST_TEST_TRAFFIC_SHIFT");
+    const { Alarms, LifecycleHooks } = service.DeploymentConfiguration as {
+      Alarms: { AlarmNames: unknown[] };
+      LifecycleHooks: { LifecycleStages: string[] }[];
+    };
+    const alarms = Object.keys(resourcesOfType(s.json("bluegreen-catalog"), "AWS::CloudWatch::Alarm"));
+    expect(Alarms.AlarmNames).toEqual(alarms.map((id) => ({ Ref: id })));
+    expect(alarms).toHaveLength(6);
+    expect(LifecycleHooks.map((hook) => hook.LifecycleStages)).toEqual([["POST_TEST_TRAFFIC_SHIFT"]]);
   });
 
-  it("routes by path prefix (rewritten away) or by host, on stable priorities", () => {
-    const catalog = Object.values(
-      resourcesOfType(s.json("bluegreen-catalog"), "AWS::ElasticLoadBalancingV2::ListenerRule"),
-    );
-    expect(catalog).toHaveLength(2);
-    for (const rule of catalog) {
-      expect(rule.Properties).toMatchObject({
-        Priority: 1,
-        Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/catalog", "/catalog/*"] } }],
-        Transforms: [
-          { Type: "url-rewrite", UrlRewriteConfig: { Rewrites: [{ Regex: "^/catalog/?(.*)$", Replace: "/$1" }] } },
-        ],
-      });
-    }
-    const reviews = Object.values(
-      resourcesOfType(s.json("bluegreen-reviews"), "AWS::ElasticLoadBalancingV2::ListenerRule"),
-    );
-    for (const rule of reviews) {
-      expect(rule.Properties).toMatchObject({ Priority: 2 });
-      expect(JSON.stringify(rule.Properties?.Conditions)).toContain("reviews.example.com");
+  it("routes each service by its manifest's route on the shared listeners, at its own priority", () => {
+    const listeners = Object.keys(resourcesOfType(s.json("bluegreen-shared"), "AWS::ElasticLoadBalancingV2::Listener"));
+    const rulesOf = (name: string) =>
+      Object.values(resourcesOfType(s.json(`bluegreen-${name}`), "AWS::ElasticLoadBalancingV2::ListenerRule")).map(
+        (rule) => rule.Properties ?? {},
+      );
+    for (const [name, priority, conditions] of [
+      ["catalog", 1, [{ Field: "path-pattern", PathPatternConfig: { Values: ["/catalog", "/catalog/*"] } }]],
+      ["reviews", 2, [{ Field: "host-header", HostHeaderConfig: { Values: ["reviews.example.com"] } }]],
+    ] as const) {
+      const rules = rulesOf(name);
+      expect(rules, name).toHaveLength(2);
+      for (const rule of rules) expect(rule, name).toMatchObject({ Priority: priority, Conditions: conditions });
+      // One rule on each of the shared load balancer's listeners, imported from the shared stack.
+      const onListeners = rules.map((rule) => JSON.stringify(rule.ListenerArn));
+      expect(new Set(onListeners).size, name).toBe(2);
+      for (const listener of onListeners)
+        expect(
+          listeners.some((id) => listener.includes(id)),
+          listener,
+        ).toBe(true);
     }
   });
 
-  it("lets ECS's infrastructure role move only this service's two rules and register in its two groups", () => {
-    const template = s.json("bluegreen-catalog");
-    const policies = Object.values(resourcesOfType(template, "AWS::IAM::Policy")).filter((policy) =>
-      JSON.stringify(policy.Properties?.Roles).includes("BlueGreenInfrastructureRole"),
-    );
-    const statements = policies.flatMap(
-      (policy) =>
-        (policy.Properties?.PolicyDocument as { Statement: { Sid?: string; Resource: unknown }[] } | undefined)
-          ?.Statement ?? [],
-    );
-    const rules = Object.keys(resourcesOfType(template, "AWS::ElasticLoadBalancingV2::ListenerRule"));
-    expect(list(statements.find((st) => st.Sid === "ShiftTraffic")?.Resource)).toEqual(
-      rules.map((id) => ({ Ref: id })),
-    );
-    const groups = Object.keys(resourcesOfType(template, "AWS::ElasticLoadBalancingV2::TargetGroup"));
-    const registerIn = list(statements.find((st) => st.Sid === "RegisterTargets")?.Resource);
-    expect(registerIn).toHaveLength(groups.length);
-    expect(registerIn).toEqual(expect.arrayContaining(groups.map((id) => ({ Ref: id }))));
-    const role = Object.entries(resourcesOfType(template, "AWS::IAM::Role")).find(([id]) =>
-      id.startsWith("BlueGreenInfrastructureRole"),
-    )?.[1];
-    expect(role?.Properties?.ManagedPolicyArns).toBeUndefined();
-    expect(JSON.stringify(role?.Properties?.AssumeRolePolicyDocument)).toContain("aws:SourceAccount");
-  });
-
-  it("deploys through a non-privileged CodeBuild project running ecs-deploy, after the same Build stage", () => {
+  it("deploys through its own Deploy project after the same Build stage", () => {
     const template = s.json("bluegreen-catalog");
     const projects = Object.values(resourcesOfType(template, "AWS::CodeBuild::Project")).map((p) => p.Properties ?? {});
-    const deploy = projects.find((p) => p.Name === "bluegreen-catalog-deploy") as Record<string, unknown>;
-    expect(deploy).toMatchObject({
-      Source: { Type: "CODEPIPELINE", BuildSpec: "packages/ecs-deploy/buildspec.yml" },
-      Environment: { PrivilegedMode: false },
-      TimeoutInMinutes: 2 * 4 + 5 + 30 + 10,
-    });
+    expect(projects.map((project) => project.Name).sort()).toEqual(["bluegreen-catalog", "bluegreen-catalog-deploy"]);
     const build = projects.find((p) => p.Name === "bluegreen-catalog") as { Source: { BuildSpec: string } };
     expect(build.Source.BuildSpec).toBe("buildspec.yml");
     const pipeline = onlyResource(template, "AWS::CodePipeline::Pipeline").properties as {
-      Stages: { Name: string; Actions: unknown[] }[];
+      Stages: {
+        Name: string;
+        Actions: { ActionTypeId: { Provider: string }; Configuration: { ProjectName: unknown } }[];
+      }[];
     };
     expect(pipeline.Stages.map((stage) => stage.Name)).toEqual(["Source", "Build", "Deploy"]);
-    expect(JSON.stringify(pipeline.Stages[2]?.Actions)).toContain('"Provider":"CodeBuild"');
+    const [deploy] = pipeline.Stages[2]?.Actions ?? [];
+    expect(deploy?.ActionTypeId.Provider).toBe("CodeBuild");
+    const deployProject = Object.entries(resourcesOfType(template, "AWS::CodeBuild::Project")).find(
+      ([, p]) => p.Properties?.Name === "bluegreen-catalog-deploy",
+    )?.[0];
+    expect(deploy?.Configuration.ProjectName).toEqual({ Ref: deployProject });
   });
 });
 
@@ -158,6 +141,7 @@ describe("rule priorities and placement", () => {
     expect(listenerOf("svc-1")).toContain("Shared0");
     expect(listenerOf("svc-50")).toContain("Shared0");
     expect(listenerOf("svc-51")).toContain("Shared1");
+    expect(sharedUrlOutputs(s)).toEqual(["SharedLoadBalancer0Url", "SharedLoadBalancer1Url"]);
   });
 });
 

@@ -26,7 +26,7 @@ export const DEPLOY_BUILDSPEC_FILE = "packages/ecs-deploy/buildspec.yml";
 /** On top of the configured shifts and bake time: scaling up, health checks, the smoke test. */
 export const DEPLOY_MARGIN_MINUTES = 30;
 /** The install phase of the Deploy project, before it starts following the deployment. */
-const INSTALL_MINUTES = 10;
+export const DEPLOY_INSTALL_MINUTES = 10;
 /** CodeBuild's longest build (CodeBuild API: Project.timeoutInMinutes, 5 to 2160). */
 export const CODEBUILD_MAX_TIMEOUT_MINUTES = 2160;
 
@@ -69,10 +69,10 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
     const { deployment } = props;
     const config = ecsDeploymentConfiguration(deployment);
     this.deployTimeoutMinutes = minimumDeploymentDuration(config).minutes + DEPLOY_MARGIN_MINUTES;
-    if (this.deployTimeoutMinutes + INSTALL_MINUTES > CODEBUILD_MAX_TIMEOUT_MINUTES) {
+    if (this.deployTimeoutMinutes + DEPLOY_INSTALL_MINUTES > CODEBUILD_MAX_TIMEOUT_MINUTES) {
       throw new Error(
         `${props.manifestFile}: deployment: its shifts and bake time take ${minimumDeploymentDuration(config).minutes} minutes, ` +
-          `more than the Deploy stage can follow (${CODEBUILD_MAX_TIMEOUT_MINUTES - INSTALL_MINUTES - DEPLOY_MARGIN_MINUTES}): ` +
+          `more than the Deploy stage can follow (${CODEBUILD_MAX_TIMEOUT_MINUTES - DEPLOY_INSTALL_MINUTES - DEPLOY_MARGIN_MINUTES}): ` +
           "take larger steps, a shorter interval or bake time",
       );
     }
@@ -216,7 +216,7 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
       ),
       role,
       logging: { cloudWatch: { logGroup } },
-      timeout: Duration.minutes(this.deployTimeoutMinutes + INSTALL_MINUTES),
+      timeout: Duration.minutes(this.deployTimeoutMinutes + DEPLOY_INSTALL_MINUTES),
       grantReportGroupPermissions: false,
     });
     this.deployProject = project;

@@ -1,4 +1,4 @@
-import type { ServiceRoute } from "@repo/service-contract";
+import { pathPatterns, type ServiceRoute } from "@repo/service-contract";
 import type { Duration } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
@@ -69,7 +69,7 @@ export class ServiceListenerRules extends Construct implements ServiceTraffic {
     const conditions: elbv2.ListenerCondition[] = [];
     if (route.hosts.length > 0) conditions.push(elbv2.ListenerCondition.hostHeaders(route.hosts));
     const prefixed = route.pathPrefix !== "/";
-    if (prefixed) conditions.push(elbv2.ListenerCondition.pathPatterns([route.pathPrefix, `${route.pathPrefix}/*`]));
+    if (prefixed) conditions.push(elbv2.ListenerCondition.pathPatterns(pathPatterns(route.pathPrefix)));
     if (conditions.length === 0) conditions.push(elbv2.ListenerCondition.pathPatterns(["/*"]));
     const rule = new elbv2.ApplicationListenerRule(this, id, {
       listener,

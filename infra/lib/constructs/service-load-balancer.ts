@@ -6,8 +6,6 @@ import { Construct } from "constructs";
 import { createInternetFacingAlb, serviceTargetGroup } from "./internet-facing-alb.ts";
 import type { ServiceTraffic } from "./service-traffic.ts";
 
-export { HEALTH_CHECK } from "./internet-facing-alb.ts";
-
 export interface ServiceLoadBalancerProps {
   vpc: ec2.IVpc;
   serviceName: string;

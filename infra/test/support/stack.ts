@@ -4,6 +4,7 @@ import { parseServiceManifest, type ServiceManifest, type ServiceManifestInput }
 import { Duration, type Environment, Stack } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import { ServiceListenerRules, type ServiceListenerRulesProps } from "../../lib/constructs/service-listener-rules.ts";
 import { ServiceLoadBalancer, type ServiceLoadBalancerProps } from "../../lib/constructs/service-load-balancer.ts";
 import { createApp } from "../../lib/infra-app.ts";
 import { temporaryDir } from "./temporary.ts";
@@ -26,6 +27,7 @@ export function serviceManifest(input: ServiceManifestInput): ServiceManifest {
 
 export const VPC_ATTRIBUTES = {
   vpcId: "vpc-0123456789abcdef0",
+  vpcCidrBlock: "10.0.0.0/16",
   availabilityZones: ["us-east-1a", "us-east-1b"],
   publicSubnetIds: ["subnet-public-a", "subnet-public-b"],
   privateSubnetIds: ["subnet-private-a", "subnet-private-b"],
@@ -33,11 +35,12 @@ export const VPC_ATTRIBUTES = {
   privateSubnetRouteTableIds: ["rtb-private-a", "rtb-private-b"],
 } as const;
 
-/** A VPC with two public and two private subnets, imported: no VPC resources in the template. */
+/** A VPC (10.0.0.0/16) with two public and two private subnets, imported: no VPC resources in the template. */
 export function importedVpc(scope: Stack): ec2.IVpc {
   const copy = (values: readonly string[]) => [...values];
   return ec2.Vpc.fromVpcAttributes(scope, "ImportedVpc", {
     vpcId: VPC_ATTRIBUTES.vpcId,
+    vpcCidrBlock: VPC_ATTRIBUTES.vpcCidrBlock,
     availabilityZones: copy(VPC_ATTRIBUTES.availabilityZones),
     publicSubnetIds: copy(VPC_ATTRIBUTES.publicSubnetIds),
     privateSubnetIds: copy(VPC_ATTRIBUTES.privateSubnetIds),
@@ -48,6 +51,13 @@ export function importedVpc(scope: Stack): ec2.IVpc {
 
 export const LOGS_BUCKET_NAME = "unit-logs";
 
+/** What a service's target groups are made with (port, health path, deregistration delay), in every helper below. */
+export const SERVICE_TARGET = {
+  containerPort: 3000,
+  healthCheckPath: "/health",
+  deregistrationDelay: Duration.seconds(25),
+} as const;
+
 /** A ServiceLoadBalancer in an imported VPC, logging to an imported bucket, for the constructs that are given one. */
 export function serviceLoadBalancer(
   scope: Stack,
@@ -57,12 +67,36 @@ export function serviceLoadBalancer(
   return new ServiceLoadBalancer(scope, id, {
     vpc: props.vpc ?? importedVpc(scope),
     serviceName: "orders",
-    containerPort: 3000,
-    healthCheckPath: "/health",
-    deregistrationDelay: Duration.seconds(25),
+    ...SERVICE_TARGET,
     testListenerPort: 8080,
     testListenerAllowedCidrs: [],
     logsBucket: s3.Bucket.fromBucketName(scope, "LogsBucket", LOGS_BUCKET_NAME),
+    ...props,
+  });
+}
+
+/** A shared load balancer's listeners and security group, as a service stack imports them. */
+export const SHARED_LISTENERS = {
+  productionListenerArn:
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared-0/0123456789abcdef/1111111111111111",
+  testListenerArn:
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared-0/0123456789abcdef/2222222222222222",
+  loadBalancerSecurityGroupId: "sg-0123456789abcdef0",
+  baseUrl: "http://shared-0.example",
+  testBaseUrl: "http://shared-0.example:8080",
+} as const;
+
+/** A service's listener rules on the imported shared listeners, routed under /orders at priority 7 unless told. */
+export function serviceListenerRules(
+  scope: Stack,
+  props: Partial<ServiceListenerRulesProps> = {},
+  id = "Routes",
+): ServiceListenerRules {
+  return new ServiceListenerRules(scope, id, {
+    vpc: props.vpc ?? importedVpc(scope),
+    ...SERVICE_TARGET,
+    route: { pathPrefix: "/orders", hosts: [], priority: 7 },
+    ...SHARED_LISTENERS,
     ...props,
   });
 }

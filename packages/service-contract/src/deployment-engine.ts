@@ -10,26 +10,53 @@ export function deploymentEngine(manifest: ServiceManifest): DeploymentEngine {
 }
 
 /** ecs services share a load balancer unless they ask for their own; codedeploy services always have their own. */
+export function defaultLoadBalancerMode(engine: DeploymentEngine): LoadBalancerMode {
+  return engine === "ecs" ? "shared" : "dedicated";
+}
+
 export function loadBalancerMode(manifest: ServiceManifest): LoadBalancerMode {
-  return manifest.loadBalancer ?? (manifest.deployment.engine === "ecs" ? "shared" : "dedicated");
+  return manifest.loadBalancer ?? defaultLoadBalancerMode(manifest.deployment.engine);
 }
 
 export interface ServiceRoute {
-  /** Requests under it reach the service with the prefix removed; undefined when only hosts route. */
+  /** Requests under it reach the service with the prefix removed; "/" (every path) when only hosts route. */
   pathPrefix: string;
   hosts: string[];
   /** The rule priority on each listener; 1 for a dedicated load balancer (the service's only rule). */
   priority: number;
 }
 
+/**
+ * The path prefix of a route that names none: on the shared load balancer /<name>, unless host names route the
+ * service (then every path of those hosts); on a dedicated one every path.
+ */
+export function defaultPathPrefix(name: string, mode: LoadBalancerMode, hosts: readonly string[]): string {
+  return mode === "shared" && hosts.length === 0 ? `/${name}` : "/";
+}
+
 /** The service's listener rules, with the defaults filled in. */
 export function serviceRoute(manifest: ServiceManifest): ServiceRoute {
-  const shared = loadBalancerMode(manifest) === "shared";
+  const mode = loadBalancerMode(manifest);
+  const hosts = manifest.route?.hosts ?? [];
   return {
-    pathPrefix: manifest.route?.pathPrefix ?? (shared ? `/${manifest.name}` : "/"),
-    hosts: manifest.route?.hosts ?? [],
-    priority: shared ? (manifest.route?.priority ?? 0) : 1,
+    pathPrefix: manifest.route?.pathPrefix ?? defaultPathPrefix(manifest.name, mode, hosts),
+    hosts,
+    priority: mode === "shared" ? (manifest.route?.priority ?? 0) : 1,
   };
+}
+
+/** ALB's quota of condition values per listener rule, which cannot be raised (ALB's "Quotas": Rules). */
+export const MAX_RULE_CONDITION_VALUES = 5;
+
+/** The path patterns of a path prefix in a listener rule: the prefix itself and everything under it. */
+export function pathPatterns(pathPrefix: string): string[] {
+  return [pathPrefix, `${pathPrefix}/*`];
+}
+
+/** How many of a listener rule's condition values a route takes: one per host name, and the prefix's patterns. */
+export function routeConditionValues(route: { pathPrefix?: string | undefined; hosts: readonly string[] }): number {
+  const prefixed = route.pathPrefix !== undefined && route.pathPrefix !== "/";
+  return route.hosts.length + (prefixed ? pathPatterns(route.pathPrefix as string).length : 0);
 }
 
 /** Which shared load balancer (0, 1, ...) a priority lands on: fixed by the priority alone, so nothing ever moves. */

@@ -50,10 +50,15 @@ export {
   type SourceConfig,
 } from "./deployment-config/schema.ts";
 export {
+  defaultLoadBalancerMode,
+  defaultPathPrefix,
   deploymentEngine,
   type EcsDeploymentConfiguration,
   ecsDeploymentConfiguration,
   loadBalancerMode,
+  MAX_RULE_CONDITION_VALUES,
+  pathPatterns,
+  routeConditionValues,
   SERVICES_PER_SHARED_LOAD_BALANCER,
   type ServiceRoute,
   serviceRoute,

@@ -7,6 +7,7 @@ import {
   ecsDeploymentConfiguration,
   loadBalancerMode,
   loadServiceManifest,
+  MAX_RULE_CONDITION_VALUES,
   ManifestError,
   parseServiceManifest,
   serviceRoute,
@@ -139,6 +140,31 @@ describe("deployment engines", () => {
     expect(loadBalancerMode(manifest)).toBe("shared");
     expect(serviceRoute(manifest)).toEqual({ pathPrefix: "/orders", hosts: [], priority: 7 });
     expect(loadBalancerMode(parse({ deployment: { engine: "ecs" }, loadBalancer: "dedicated" }))).toBe("dedicated");
+  });
+
+  it("routes every path of its host names when a service has hosts and no path prefix", () => {
+    const route = (extra: Record<string, unknown>) =>
+      serviceRoute(parse({ deployment: { engine: "ecs" }, route: { priority: 7, ...extra } }));
+    expect(route({ hosts: ["orders.example.com"] })).toEqual({
+      pathPrefix: "/",
+      hosts: ["orders.example.com"],
+      priority: 7,
+    });
+    expect(route({ hosts: ["orders.example.com"], pathPrefix: "/api" }).pathPrefix).toBe("/api");
+  });
+
+  it("refuses a route with more condition values than an ALB rule holds (a path prefix takes two)", () => {
+    const hosts = (count: number) => Array.from({ length: count }, (_, index) => `h${index}.example.com`);
+    const route = (extra: Record<string, unknown>) => ({
+      deployment: { engine: "ecs" },
+      route: { priority: 1, ...extra },
+    });
+    expect(() => parse(route({ hosts: hosts(MAX_RULE_CONDITION_VALUES) }))).not.toThrow();
+    expect(() => parse(route({ hosts: hosts(MAX_RULE_CONDITION_VALUES - 2), pathPrefix: "/api" }))).not.toThrow();
+    expect(problems(route({ hosts: hosts(MAX_RULE_CONDITION_VALUES - 1), pathPrefix: "/api" }))).toContain(
+      `route.hosts: a listener rule matches at most ${MAX_RULE_CONDITION_VALUES} values`,
+    );
+    expect(problems(route({ hosts: hosts(MAX_RULE_CONDITION_VALUES + 1) }))).toContain("route.hosts:");
   });
 
   it("refuses what an engine cannot do, naming the field", () => {

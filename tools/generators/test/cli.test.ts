@@ -21,7 +21,12 @@ describe("pnpm plop (the CLI)", () => {
   it("--help lists every generator with its answers in order, and exits 0", async () => {
     const result = await plop(["--help"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("pnpm plop service <name> <port> <healthCheckPath> <size> <deployment>");
+    expect(result.stdout).toContain(
+      "pnpm plop service <name> <port> <healthCheckPath> <size> <deployment> <engine> <loadBalancer> <route>",
+    );
+    expect(result.stdout).toMatch(/engine +Deployment engine.*\(codedeploy, ecs\)/);
+    expect(result.stdout).toMatch(/loadBalancer +Load balancer.*\(shared, dedicated\)/);
+    expect(result.stdout).toMatch(/route +Route \(engine ecs\): a path prefix .*host names/);
     expect(result.stdout).toContain("pnpm plop package <name> <description>");
     expect(result.stdout).toContain(
       "pnpm plop init <scope> <projectName> <region> <source> <repository> <branch> <removeMaintainers>",
@@ -29,7 +34,7 @@ describe("pnpm plop (the CLI)", () => {
     expect(result.stdout).toContain("--skip-install");
   });
 
-  it("creates a service from answers given by name, skips the install when asked, and says what to do next", async () => {
+  it("creates a service from answers given by name (engine and route too), skips the install when asked, and says what to do next", async () => {
     const root = copyWorkspace();
     const result = await plop([
       "--dest",
@@ -41,6 +46,10 @@ describe("pnpm plop (the CLI)", () => {
       "audit",
       "--size",
       "1024/2048",
+      "--engine",
+      "ecs",
+      "--route",
+      "audit.example.com",
     ]);
     expect(result.stderr + result.stdout).toContain("apps/audit/");
     expect(result.code).toBe(0);
@@ -48,6 +57,8 @@ describe("pnpm plop (the CLI)", () => {
       name: "audit",
       cpu: 1024,
       memory: 2048,
+      deployment: { engine: "ecs" },
+      route: { hosts: ["audit.example.com"], priority: 1 },
     });
     const output = result.stderr + result.stdout;
     expect(output).toContain("pnpm install skipped");

@@ -1,6 +1,7 @@
-// End to end, as a new owner would: init the template (removing the maintainers' tools), add a service and a package
-// with the real generators (real pnpm install), then run the new service's own tests and type checks, synthesize
-// infra, and check that the whole workspace still installs from its lockfile, type-checks and lints.
+// End to end, as a new owner would: init the template (removing the maintainers' tools), add a package and two
+// services, one per deployment engine, with the real generators (real pnpm install), then run the new services' own
+// tests and type checks, synthesize infra, and check that the whole workspace still installs from its lockfile,
+// type-checks and lints.
 // The slow part of the suite (about a minute): one flow, each step its own test.
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -14,6 +15,8 @@ const STEP_TIMEOUT = 240_000;
 const oldScope = currentScope();
 const scope = oldScope === "@acme" ? "@zeta" : "@acme";
 const root = copyWorkspace({ git: true });
+/** One service of each engine: CodeDeploy (the default) and ECS-native on the shared load balancer. */
+const SERVICES = ["orders", "catalog"] as const;
 
 // Real installs, whatever the environment running the tests says.
 beforeEach(() => {
@@ -46,7 +49,7 @@ describe.sequential("a new owner's first hour, end to end", () => {
   );
 
   it(
-    "pnpm plop package adds a package (its install left to the next generator)",
+    "pnpm plop package adds a package (its install left to the last generator)",
     async () => {
       vi.stubEnv("PLOP_SKIP_INSTALL", "1");
       const run = await runGenerator(root, "package", ["money"]);
@@ -57,24 +60,30 @@ describe.sequential("a new owner's first hour, end to end", () => {
   );
 
   it(
-    "pnpm plop service links the new service into the workspace",
+    "pnpm plop service adds a CodeDeploy service and an ECS-native one, linked into the workspace by one install",
     async () => {
-      const run = await runGenerator(root, "service", ["orders", "_", "/healthz", "512/1024", "linear"]);
-      expect(run.failures).toEqual([]);
+      vi.stubEnv("PLOP_SKIP_INSTALL", "1");
+      const codedeploy = await runGenerator(root, "service", ["orders", "_", "/healthz", "512/1024", "linear"]);
+      expect(codedeploy.failures).toEqual([]);
+      vi.stubEnv("PLOP_SKIP_INSTALL", "");
+      const native = await runGenerator(root, "service", ["catalog", "_", "_", "_", "_", "ecs"]);
+      expect(native.failures).toEqual([]);
       const lockfile = readText(root, "pnpm-lock.yaml");
-      expect(lockfile).toContain("\n  apps/orders:\n");
-      expect(lockfile).toContain("\n  packages/money:\n");
-      expect(existsSync(path.join(root, "apps/orders/node_modules/express/package.json"))).toBe(true);
+      for (const dir of ["apps/orders", "apps/catalog", "packages/money"]) expect(lockfile).toContain(`\n  ${dir}:\n`);
+      for (const service of SERVICES) {
+        expect(existsSync(path.join(root, `apps/${service}/node_modules/express/package.json`)), service).toBe(true);
+      }
     },
     STEP_TIMEOUT,
   );
 
   it(
-    "the new service's own tests and type checks pass",
+    "the new services' own tests and type checks pass",
     async () => {
-      const output = await expectSuccess(["--filter", `${scope}/orders`, "test"]);
-      expect(output).toMatch(/Tests +\d+ passed/);
-      await expectSuccess(["--filter", `${scope}/orders`, "check-types"]);
+      const filters = SERVICES.flatMap((service) => ["--filter", `${scope}/${service}`]);
+      const output = await expectSuccess([...filters, "test"]);
+      for (const service of SERVICES) expect(output).toMatch(new RegExp(`apps/${service} test:.*Tests +\\d+ passed`));
+      await expectSuccess([...filters, "check-types"]);
     },
     STEP_TIMEOUT,
   );
@@ -99,7 +108,7 @@ describe.sequential("a new owner's first hour, end to end", () => {
   );
 
   it(
-    "infra synthesizes a stack for the new service, named with the new project name",
+    "infra synthesizes a stack for each new service, named with the new project name, on its engine",
     async () => {
       await expectSuccess(["--filter", `${scope}/infra`, "synth"]);
       const out = path.join(root, "infra/cdk.out");
@@ -107,20 +116,31 @@ describe.sequential("a new owner's first hour, end to end", () => {
       const stacks = Object.entries(manifest.artifacts)
         .filter(([, artifact]) => artifact.type === "aws:cloudformation:stack")
         .map(([name]) => name);
-      expect(stacks).toEqual(expect.arrayContaining(["shop-shared", "shop-sample-service", "shop-orders"]));
-
-      const template = readText(out, "shop-orders.template.json");
-      // The settings chosen at the prompt reach the stack.
-      expect(template).toContain('"HealthCheckPath": "/healthz"');
-      const resources = Object.values(
-        (JSON.parse(template) as { Resources: Record<string, { Type: string }> }).Resources,
-      ).map((resource) => resource.Type);
-      expect(resources).toContain("AWS::ECS::Service");
-      // Once infra creates a pipeline per service, the new service has its own too.
-      const anyPipeline = stacks.some((stack) =>
-        readText(out, `${stack}.template.json`).includes('"AWS::CodePipeline::Pipeline"'),
+      expect(stacks).toEqual(
+        expect.arrayContaining(["shop-shared", "shop-sample-service", ...SERVICES.map((s) => `shop-${s}`)]),
       );
-      if (anyPipeline) expect(resources).toContain("AWS::CodePipeline::Pipeline");
+      type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+      const resourcesOf = (stack: string) =>
+        Object.values(readJson<{ Resources: Resources }>(out, `${stack}.template.json`).Resources);
+      const typesOf = (stack: string) => resourcesOf(stack).map((resource) => resource.Type);
+
+      // The settings chosen at the prompt reach the stacks.
+      expect(readText(out, "shop-orders.template.json")).toContain('"HealthCheckPath": "/healthz"');
+      for (const service of SERVICES) {
+        expect(typesOf(`shop-${service}`), service).toEqual(
+          expect.arrayContaining(["AWS::ECS::Service", "AWS::CodePipeline::Pipeline"]),
+        );
+      }
+      expect(typesOf("shop-orders")).toContain("AWS::CodeDeploy::DeploymentGroup");
+      const catalog = resourcesOf("shop-catalog");
+      expect(
+        catalog.find((resource) => resource.Type === "AWS::ECS::Service")?.Properties?.DeploymentController,
+      ).toEqual({ Type: "ECS" });
+      // On the shared load balancer at the priority the generator wrote, with no load balancer of its own.
+      const rules = catalog.filter((resource) => resource.Type === "AWS::ElasticLoadBalancingV2::ListenerRule");
+      expect(rules.map((rule) => rule.Properties?.Priority)).toEqual([1, 1]);
+      expect(typesOf("shop-catalog")).not.toContain("AWS::ElasticLoadBalancingV2::LoadBalancer");
+      expect(typesOf("shop-shared")).toContain("AWS::ElasticLoadBalancingV2::LoadBalancer");
     },
     STEP_TIMEOUT,
   );

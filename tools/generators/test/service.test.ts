@@ -2,7 +2,14 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:f
 import path from "node:path";
 import { projectFiles } from "@repo/devkit/files";
 import { triggerPathsFor } from "@repo/pipeline-triggers";
-import { discoverServices, loadServiceManifest } from "@repo/service-contract";
+import {
+  discoverServices,
+  loadBalancerMode,
+  loadServiceManifest,
+  SERVICES_PER_SHARED_LOAD_BALANCER,
+  type ServiceManifestInput,
+  serviceRoute,
+} from "@repo/service-contract";
 import { describe, expect, it, vi } from "vitest";
 import { deriveService, readTemplateFiles } from "../src/service/derive.ts";
 import { servicePackageName, TEMPLATE_DIR, templateManifest } from "../src/service/settings.ts";
@@ -27,6 +34,9 @@ describe("the template", () => {
         cpu: template.cpu,
         memory: template.memory,
         strategy: template.deployment.strategy,
+        engine: template.deployment.engine,
+        loadBalancer: loadBalancerMode(template),
+        ...(template.route ? { route: template.route } : {}),
       },
       servicePackageName(workspace.REPO_ROOT, template.name),
     );
@@ -69,7 +79,9 @@ describe("pnpm plop service", () => {
         ...templateFiles.map((file) => `apps/billing/${file}`),
       ].sort(),
     );
-    expect(run.changes[0]?.path).toContain(`apps/billing/ (${templateFiles.length} files from ${TEMPLATE_DIR})`);
+    expect(run.changes[0]?.path).toContain(
+      `apps/billing/ (${templateFiles.length} files from ${TEMPLATE_DIR}, engine codedeploy on a load balancer of its own)`,
+    );
 
     const manifest = loadServiceManifest(path.join(root, "apps/billing/service.json"));
     expect(manifest).toMatchObject({
@@ -127,6 +139,122 @@ describe("pnpm plop service", () => {
   });
 });
 
+describe("pnpm plop service, engine ecs", () => {
+  /** apps/<name>/service.json written by hand, as a service added earlier would have it. */
+  const addService = (root: string, manifest: ServiceManifestInput) => {
+    mkdirSync(path.join(root, "apps", manifest.name));
+    writeFileSync(path.join(root, "apps", manifest.name, "service.json"), JSON.stringify(manifest));
+  };
+  const ecsService = (name: string, port: number, priority: number): ServiceManifestInput => ({
+    name,
+    port,
+    deployment: { engine: "ecs" },
+    route: { priority },
+  });
+  const manifestOf = (root: string, name: string) => loadServiceManifest(path.join(root, `apps/${name}/service.json`));
+
+  it("puts the service on the shared load balancer under /<name>, at the lowest priority no service uses", async () => {
+    const root = workspace.copyWorkspace();
+    addService(root, ecsService("alpha", 4001, 1));
+    addService(root, ecsService("gamma", 4003, 3));
+    addService(root, { name: "delta", port: 4004, deployment: { engine: "ecs" }, loadBalancer: "dedicated" });
+    const others = () =>
+      ["alpha", "gamma", "delta"].map((name) => workspace.readText(root, `apps/${name}/service.json`));
+    const before = others();
+
+    const run = await runGenerator(root, "service", ["catalog", "_", "_", "_", "_", "ecs"]);
+
+    expect(run.failures).toEqual([]);
+    expect(run.changes[0]?.path).toContain("engine ecs, route /catalog at priority 2 on shared load balancer 0");
+    const manifest = manifestOf(root, "catalog");
+    expect(manifest.deployment.engine).toBe("ecs");
+    expect(loadBalancerMode(manifest)).toBe("shared");
+    expect(serviceRoute(manifest)).toEqual({ pathPrefix: "/catalog", hosts: [], priority: 2 });
+    // The engine's default load balancer is not spelled out; the route is, with its priority.
+    const text = workspace.readText(root, "apps/catalog/service.json");
+    expect(text).not.toContain('"loadBalancer"');
+    expect(JSON.parse(text).route).toEqual({ pathPrefix: "/catalog", priority: 2 });
+    // The rest is the template's, engine aside: the same strategy and steps, now run by ECS.
+    expect(manifest.deployment).toEqual({ ...templateManifest(root).deployment, engine: "ecs" });
+
+    // The next takes the next free number; nobody else is renumbered, and discovery accepts them all.
+    const hosts = await runGenerator(root, "service", [
+      "reviews",
+      "_",
+      "_",
+      "_",
+      "_",
+      "ecs",
+      "_",
+      "reviews.example.com",
+    ]);
+    expect(hosts.failures).toEqual([]);
+    expect(serviceRoute(manifestOf(root, "reviews"))).toEqual({
+      pathPrefix: "/",
+      hosts: ["reviews.example.com"],
+      priority: 4,
+    });
+    expect(others()).toEqual(before);
+    expect(discoverServices(root).map((service) => service.manifest.name)).toEqual(
+      expect.arrayContaining(["alpha", "catalog", "delta", "gamma", "reviews"]),
+    );
+  });
+
+  it("starts the next shared load balancer once the first holds its services, and frees a removed service's number", async () => {
+    const root = workspace.copyWorkspace();
+    for (let priority = 1; priority <= SERVICES_PER_SHARED_LOAD_BALANCER; priority++) {
+      addService(root, ecsService(`svc-${priority}`, 4000 + priority, priority));
+    }
+    const next = await runGenerator(root, "service", ["catalog", "_", "_", "_", "_", "ecs"]);
+    expect(next.failures).toEqual([]);
+    expect(next.changes[0]?.path).toContain(
+      `at priority ${SERVICES_PER_SHARED_LOAD_BALANCER + 1} on shared load balancer 1`,
+    );
+
+    rmSync(path.join(root, "apps/svc-7"), { recursive: true });
+    expect((await runGenerator(root, "service", ["reviews", "_", "_", "_", "_", "ecs"])).failures).toEqual([]);
+    expect(serviceRoute(manifestOf(root, "reviews")).priority).toBe(7);
+  });
+
+  it("gives an ecs service a load balancer of its own when asked, taking every path unless routed", async () => {
+    const root = workspace.copyWorkspace();
+    const run = await runGenerator(root, "service", ["search", "_", "_", "_", "all-at-once", "ecs", "dedicated"]);
+    expect(run.failures).toEqual([]);
+    expect(run.changes[0]?.path).toContain("engine ecs on a load balancer of its own, route every path");
+    const text = workspace.readText(root, "apps/search/service.json");
+    expect(JSON.parse(text)).toMatchObject({ loadBalancer: "dedicated", deployment: { engine: "ecs" } });
+    expect(text).not.toContain('"route"');
+    expect(serviceRoute(manifestOf(root, "search"))).toEqual({ pathPrefix: "/", hosts: [], priority: 1 });
+
+    const routed = await runGenerator(root, "service", [
+      "admin",
+      "_",
+      "_",
+      "_",
+      "_",
+      "ecs",
+      "dedicated",
+      "admin.example.com,/api",
+    ]);
+    expect(routed.failures).toEqual([]);
+    expect(JSON.parse(workspace.readText(root, "apps/admin/service.json")).route).toEqual({
+      pathPrefix: "/api",
+      hosts: ["admin.example.com"],
+    });
+  });
+
+  it("refuses a route another service on the same shared load balancer already has, writing nothing", async () => {
+    const root = workspace.copyWorkspace();
+    addService(root, ecsService("catalog", 4001, 1));
+    const changes = workspace.watchTree(root);
+    const run = await runGenerator(root, "service", ["shop", "_", "_", "_", "_", "ecs", "_", "/catalog"]);
+    expect(run.failures.join("\n")).toMatch(
+      /route: apps\/catalog\/service\.json already has this route on shared load balancer 0/,
+    );
+    expect(changes()).toEqual([]);
+  });
+});
+
 describe("pnpm plop service refuses, writing nothing", () => {
   itRefuses("service", [
     ["a name that is not kebab-case", ["Orders"], /name: "Orders" must be lowercase kebab-case/],
@@ -156,6 +284,43 @@ describe("pnpm plop service refuses, writing nothing", () => {
       "an unknown deployment style",
       ["billing", "_", "_", "_", "rolling"],
       /deployment: "rolling" must be one of all-at-once, canary, linear/,
+    ],
+    ["an unknown engine", ["billing", "_", "_", "_", "_", "lambda"], /engine: "lambda" must be one of codedeploy, ecs/],
+    [
+      "an unknown load balancer",
+      ["billing", "_", "_", "_", "_", "ecs", "regional"],
+      /loadBalancer: "regional" must be one of shared, dedicated/,
+    ],
+    [
+      "a shared load balancer for CodeDeploy (the contract's own rule)",
+      ["billing", "_", "_", "_", "_", "codedeploy", "shared"],
+      /loadBalancer: CodeDeploy switches a listener's default action/,
+    ],
+    [
+      "a route for CodeDeploy",
+      ["billing", "_", "_", "_", "_", "_", "_", "/billing"],
+      /route: "\/billing" needs engine ecs/,
+    ],
+    [
+      "a path prefix the contract refuses",
+      ["billing", "_", "_", "_", "_", "ecs", "_", "/Billing/"],
+      /route: "\/Billing\/" must be a path such as \/orders/,
+    ],
+    [
+      "a host name the contract refuses",
+      ["billing", "_", "_", "_", "_", "ecs", "_", "billing_example"],
+      /route: "billing_example" must be a host name such as orders\.example\.com/,
+    ],
+    [
+      "more host names and path patterns than an ALB rule matches",
+      ["billing", "_", "_", "_", "_", "ecs", "_", "a.example.com,b.example.com,c.example.com,d.example.com,/api"],
+      /route: ".*" a listener rule matches at most 5 values/,
+    ],
+    ["two path prefixes", ["billing", "_", "_", "_", "_", "ecs", "_", "/a,/b"], /route: "\/a,\/b" has 2 path prefixes/],
+    [
+      "every path of the shared load balancer",
+      ["billing", "_", "_", "_", "_", "ecs", "shared", "/"],
+      /route: "\/" would take every request of the shared load balancer/,
     ],
     ["no name at all (nothing can be asked without a terminal)", [], /name: is required/],
   ]);

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { PLATFORM_ENVIRONMENT_NAMES } from "../container.ts";
+import {
+  defaultLoadBalancerMode,
+  MAX_RULE_CONDITION_VALUES,
+  pathPatterns,
+  routeConditionValues,
+} from "../deployment-engine.ts";
 import { KEBAB_CASE, KEBAB_CASE_RULE } from "../naming.ts";
 
 /** Longest service name: derived AWS names (target groups: 32 characters, "-green" suffix, stack prefixes) must fit. */
@@ -122,9 +128,11 @@ const route = z
       .describe("Requests under this path reach the service, with the prefix removed (default /<name>)."),
     hosts: z
       .array(z.string().regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a host name such as orders.example.com"))
-      .max(5)
+      .max(MAX_RULE_CONDITION_VALUES)
       .default([])
-      .describe("Host names that reach the service (all of its paths); with hosts, the path prefix is not required."),
+      .describe(
+        `Host names that reach the service (all of its paths); with hosts, the path prefix is not required. A listener rule matches at most ${MAX_RULE_CONDITION_VALUES} values: one per host name, and ${pathPatterns("/x").length} for a path prefix.`,
+      ),
     priority: z
       .number()
       .int()
@@ -135,7 +143,11 @@ const route = z
         "The service's listener rule priority on the shared load balancer: written once by pnpm plop service (the next free number) and never changed, so adding or removing a service never renumbers or moves another. It also picks the shared load balancer (50 services each).",
       ),
   })
-  .strict();
+  .strict()
+  .refine((value) => routeConditionValues(value) <= MAX_RULE_CONDITION_VALUES, {
+    path: ["hosts"],
+    message: `a listener rule matches at most ${MAX_RULE_CONDITION_VALUES} values: one per host name and ${pathPatterns("/x").length} for the path prefix (${pathPatterns("/x").join(", ")}); give fewer host names, or no path prefix`,
+  });
 
 const scaling = z
   .object({
@@ -271,7 +283,10 @@ function checkEngine(manifest: z.output<typeof serviceManifestBase>, ctx: z.core
   if (deployment.strategy === "linear" && deployment.percent < ECS_MIN_LINEAR_PERCENT) {
     issue(["deployment", "percent"], `the ecs engine shifts at least ${ECS_MIN_LINEAR_PERCENT}% per linear step`);
   }
-  if ((manifest.loadBalancer ?? "shared") === "shared" && manifest.route?.priority === undefined) {
+  if (
+    (manifest.loadBalancer ?? defaultLoadBalancerMode(deployment.engine)) === "shared" &&
+    manifest.route?.priority === undefined
+  ) {
     issue(
       ["route", "priority"],
       "is required on the shared load balancer: a number from 1 that no other service uses (pnpm plop service writes the next free one); it never changes afterwards",

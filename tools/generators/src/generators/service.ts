@@ -1,15 +1,27 @@
-import { discoverServices } from "@repo/service-contract";
+import {
+  defaultPathPrefix,
+  discoverServices,
+  type LoadBalancerMode,
+  sharedLoadBalancerIndex,
+} from "@repo/service-contract";
 import type { NodePlopAPI } from "node-plop";
 import { installAction } from "../plop/install-action.ts";
-import { listBypass, question, withBypass } from "../plop/interactive.ts";
+import { given, listBypass, question, withBypass } from "../plop/interactive.ts";
 import { commandRows, nextStepsAction, serviceStackName } from "../plop/next-steps.ts";
 import { deriveService, readTemplateFiles } from "../service/derive.ts";
 import {
+  chosenEngine,
+  chosenLoadBalancer,
+  engineChoices,
+  engineProblem,
   healthCheckPathProblem,
+  loadBalancerChoices,
+  loadBalancerProblem,
   nameProblem,
   nextFreePort,
   portProblem,
   resolveServiceSettings,
+  routeProblem,
   type ServiceAnswers,
   type ServiceSettings,
   servicePackageName,
@@ -30,8 +42,14 @@ interface Run {
   settings?: ServiceSettings;
 }
 
-/** `pnpm plop service [name] [port] [healthCheckPath] [size] [deployment]` */
+/** `pnpm plop service [name] [port] [healthCheckPath] [size] [deployment] [engine] [loadBalancer] [route]` */
 export function registerServiceGenerator(plop: NodePlopAPI, root: string, interactive: boolean): void {
+  // Plop cannot take a conditional prompt's answer from the command line, so every question is asked in a terminal;
+  // those that do not apply to the chosen engine say so and default to what it needs.
+  const engineOf = (answers: ServiceAnswers = {}) => chosenEngine(answers, templateManifest(root));
+  const modeOf = (answers: ServiceAnswers = {}) => chosenLoadBalancer(answers, engineOf(answers)) as LoadBalancerMode;
+  const codeDeployChosen = (answers: ServiceAnswers = {}) =>
+    given(answers.engine) && engineOf(answers) === "codedeploy";
   plop.setActionType(CREATE_SERVICE_ACTION, async (answers, config) => {
     const run = (config as unknown as { run: Run }).run;
     const settings = resolveServiceSettings(answers as ServiceAnswers, root);
@@ -44,7 +62,7 @@ export function registerServiceGenerator(plop: NodePlopAPI, root: string, intera
     createFolder(root, `apps/${settings.name}`, files);
     run.settings = settings;
     const list = files.map((file) => `      ${file.path}`).join("\n");
-    return `apps/${settings.name}/ (${files.length} files from ${TEMPLATE_DIR}):\n${list}`;
+    return `apps/${settings.name}/ (${files.length} files from ${TEMPLATE_DIR}, ${deployedBy(settings)}):\n${list}`;
   });
 
   plop.setGenerator("service", {
@@ -95,12 +113,52 @@ export function registerServiceGenerator(plop: NodePlopAPI, root: string, intera
         {
           type: "list",
           name: "deployment",
-          message: "How CodeDeploy moves traffic to a new version",
+          message: "How traffic moves to a new version",
           when: interactive,
           choices: strategyChoices(),
           default: () => templateManifest(root).deployment.strategy,
         },
         listBypass(strategyProblem),
+      ),
+      withBypass(
+        {
+          type: "list",
+          name: "engine",
+          message: "Deployment engine, which a deployed service cannot change in place",
+          when: interactive,
+          choices: engineChoices(),
+          default: () => engineOf() as string,
+        },
+        listBypass(engineProblem),
+      ),
+      withBypass(
+        {
+          type: "list",
+          name: "loadBalancer",
+          message: (answers: ServiceAnswers) =>
+            codeDeployChosen(answers)
+              ? "Load balancer: codedeploy always has its own (dedicated): press Enter"
+              : "Load balancer (engine ecs; codedeploy always has its own)",
+          when: interactive,
+          choices: loadBalancerChoices(),
+          default: (answers: ServiceAnswers) => modeOf({ engine: answers.engine }),
+        },
+        listBypass(loadBalancerProblem),
+      ),
+      question<ServiceAnswers>(
+        {
+          name: "route",
+          message: (answers) =>
+            codeDeployChosen(answers)
+              ? "Route: none for codedeploy (its load balancer sends it every request): press Enter"
+              : 'Route (engine ecs): a path prefix (requests arrive without it), host names, or both, comma-separated; "/" is every path',
+          default: (answers) =>
+            engineOf(answers) === "ecs" ? defaultPathPrefix(String(answers.name), modeOf(answers), []) : undefined,
+          // Against the engine only once it is known (in a terminal it may be asked after a route given here).
+          problem: (value, answers = {}) =>
+            given(answers.engine) ? routeProblem(value, engineOf(answers), modeOf(answers)) : routeProblem(value),
+        },
+        interactive,
       ),
     ],
     actions: () => {
@@ -112,6 +170,17 @@ export function registerServiceGenerator(plop: NodePlopAPI, root: string, intera
       ];
     },
   });
+}
+
+/** "engine ecs, route /orders at priority 3 on shared load balancer 0" */
+function deployedBy(settings: ServiceSettings): string {
+  if (settings.engine === "codedeploy") return "engine codedeploy on a load balancer of its own";
+  const route =
+    [settings.route?.pathPrefix, ...(settings.route?.hosts ?? [])].filter(Boolean).join(", ") || "every path";
+  const priority = settings.route?.priority;
+  return priority === undefined
+    ? `engine ecs on a load balancer of its own, route ${route}`
+    : `engine ecs, route ${route} at priority ${priority} on shared load balancer ${sharedLoadBalancerIndex(priority)}`;
 }
 
 function nextSteps(root: string, settings: ServiceSettings): string[] {
