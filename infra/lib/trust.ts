@@ -15,3 +15,14 @@ export function trustedService(scope: IConstruct, service: string, sourceArn: st
     ArnLike: { "aws:SourceArn": sourceArn },
   });
 }
+
+/**
+ * ECS's control plane (ecs.amazonaws.com), as it assumes the roles of a service's ECS-native deployment: its
+ * infrastructure role for load balancers and the role it invokes lifecycle hooks with. AWS documents these trust
+ * policies without aws:SourceAccount / aws:SourceArn and does not say ECS sends those keys when it assumes them, so a
+ * condition could make every deployment fail. The roles' permissions name this service's rules, target groups and
+ * hook function only, so a confused deputy could do no more than this service's own deployment does.
+ */
+export function ecsControlPlane(): iam.IPrincipal {
+  return new iam.ServicePrincipal("ecs.amazonaws.com");
+}

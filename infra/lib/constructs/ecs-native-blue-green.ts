@@ -1,6 +1,6 @@
 import { ecsDeploymentConfiguration, type ServiceManifest, type ServiceNames } from "@repo/service-contract";
 import { minimumDeploymentDuration } from "@repo/service-contract/deployment-duration";
-import { Duration, Stack } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as codebuild from "aws-cdk-lib/aws-codebuild";
 import type * as codepipeline from "aws-cdk-lib/aws-codepipeline";
@@ -15,7 +15,7 @@ import { acknowledgeArtifactGrant } from "../artifact-grants.ts";
 import { acknowledgeProjectLogStreams, projectLogGroup, projectRole } from "../codebuild-project.ts";
 import { iamResourceFinding, suppress } from "../nag.ts";
 import { registerRevisionStatements } from "../revision-grants.ts";
-import { trustedService } from "../trust.ts";
+import { ecsControlPlane } from "../trust.ts";
 import type { DeploymentStrategy, DeployStageInputs, StrategyServiceOptions } from "./deployment-strategy.ts";
 import { BUILD_IMAGE } from "./service-build-project.ts";
 import type { ServiceListenerRules } from "./service-listener-rules.ts";
@@ -114,7 +114,7 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
   private loadBalancerRole(): iam.Role {
     const { traffic } = this.props;
     const role = new iam.Role(this, "InfrastructureRole", {
-      assumedBy: trustedService(this, "ecs.amazonaws.com", Stack.of(this).formatArn({ service: "ecs", resource: "*" })),
+      assumedBy: ecsControlPlane(),
       description: `${this.props.names.taskFamily}: ECS moves this service's listener rules and registers its targets`,
     });
     role.addToPrincipalPolicy(
@@ -192,7 +192,6 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
    */
   deployActions(scope: Construct, inputs: DeployStageInputs): codepipeline.IAction[] {
     const { names } = this.props;
-    const _stack = Stack.of(this);
     const logGroup = projectLogGroup(scope, "DeployLogs", names.deployProject, this.props.logRetention);
     const role = projectRole(
       scope,

@@ -1,6 +1,6 @@
 import { ECS_SMOKE_TEST_STAGE, ecsHookEnvironment, type LambdaName, smokeTestEnvironment } from "@repo/lambdas";
 import { CODEDEPLOY_HOOK_PREFIX } from "@repo/service-contract";
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -9,7 +9,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { bundleLambda, nodeLambdaRuntime } from "../lambda-bundle.ts";
 import { suppress } from "../nag.ts";
-import { trustedService } from "../trust.ts";
+import { ecsControlPlane } from "../trust.ts";
 
 /** What Lambda needs to attach a function to a VPC; AWS offers no resource-level permission for most of them. */
 export const VPC_ENI_ACTIONS = [
@@ -163,13 +163,9 @@ export class TestTrafficHook extends Construct {
     });
 
     if (props.engine === "ecs") {
-      // ECS invokes the hook with this role, for this account's services only.
+      // ECS invokes the hook with this role (trusted as AWS documents it: see ecsControlPlane).
       const invokeRole = new iam.Role(this, "InvokeRole", {
-        assumedBy: trustedService(
-          this,
-          "ecs.amazonaws.com",
-          Stack.of(this).formatArn({ service: "ecs", resource: "*" }),
-        ),
+        assumedBy: ecsControlPlane(),
         description: `${props.functionName}: lets ECS invoke the smoke test at ${ECS_SMOKE_TEST_STAGE}`,
       });
       invokeRole.addToPrincipalPolicy(

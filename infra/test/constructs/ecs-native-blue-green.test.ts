@@ -244,7 +244,7 @@ describe("EcsNativeBlueGreen's infrastructure role (ECS's, for the load balancer
     );
   });
 
-  it("has no managed policy, and trusts ECS only for this account's ECS resources", () => {
+  it("has no managed policy, and trusts ECS as AWS documents the infrastructure role (no source conditions)", () => {
     d.template.hasResourceProperties("AWS::IAM::Role", {
       Description: Match.stringLikeRegexp("ECS moves this service's listener rules"),
       ManagedPolicyArns: Match.absent(),
@@ -254,10 +254,7 @@ describe("EcsNativeBlueGreen's infrastructure role (ECS's, for the load balancer
             Action: "sts:AssumeRole",
             Effect: "Allow",
             Principal: { Service: "ecs.amazonaws.com" },
-            Condition: {
-              StringEquals: { "aws:SourceAccount": UNIT_ENV.account },
-              ArnLike: { "aws:SourceArn": `arn:aws:ecs:${UNIT_ENV.region}:${UNIT_ENV.account}:*` },
-            },
+            Condition: Match.absent(),
           },
         ],
       },
