@@ -1,4 +1,9 @@
-import { ecsDeploymentConfiguration, type ServiceManifest, type ServiceNames } from "@repo/service-contract";
+import {
+  deployStageVariables,
+  ecsDeploymentConfiguration,
+  type ServiceManifest,
+  type ServiceNames,
+} from "@repo/service-contract";
 import { minimumDeploymentDuration } from "@repo/service-contract/deployment-duration";
 import { Duration } from "aws-cdk-lib";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
@@ -205,13 +210,15 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
       buildSpec: codebuild.BuildSpec.fromSourceFilename(DEPLOY_BUILDSPEC_FILE),
       environment: { buildImage: BUILD_IMAGE, computeType: codebuild.ComputeType.SMALL, privileged: false },
       environmentVariables: Object.fromEntries(
-        Object.entries({
-          ECS_CLUSTER: this.props.cluster.clusterName,
-          ECS_SERVICE: this.boundService.serviceName,
-          CONTAINER_NAME: names.container,
-          BUILD_OUTPUT_ARTIFACT: inputs.build.artifactName as string,
-          DEPLOY_TIMEOUT_MINUTES: String(this.deployTimeoutMinutes),
-        }).map(([name, value]) => [name, { value }]),
+        Object.entries(
+          deployStageVariables({
+            cluster: this.props.cluster.clusterName,
+            service: this.boundService.serviceName,
+            container: names.container,
+            buildOutputArtifact: inputs.build.artifactName as string,
+            timeoutMinutes: this.deployTimeoutMinutes,
+          }),
+        ).map(([name, value]) => [name, { value }]),
       ),
       role,
       logging: { cloudWatch: { logGroup } },

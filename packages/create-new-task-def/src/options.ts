@@ -5,6 +5,7 @@ import {
   resultFlagNames,
   valueFlags,
 } from "@repo/devkit/cli";
+import { BUILD_VARIABLES } from "@repo/service-contract/build-stage";
 import { UsageError } from "./errors.ts";
 import { type HookFunctions, resolveHooks } from "./hooks.ts";
 
@@ -44,8 +45,8 @@ export type Invocation = ResultInvocation<CreateTaskDefOptions>;
 
 /** Flag name -> the environment variable read when the flag is absent (CodeBuild passes settings as env vars). */
 export const ENV_FALLBACKS = {
-  family: "TASK_FAMILY",
-  container: "CONTAINER_NAME",
+  family: BUILD_VARIABLES.taskFamily,
+  container: BUILD_VARIABLES.containerName,
   image: "IMAGE_URI",
   digest: "IMAGE_DIGEST",
   port: "CONTAINER_PORT",

@@ -1,5 +1,6 @@
 import { ENV_FALLBACKS as BUILD_STAGE_ENV } from "@repo/create-new-task-def";
 import * as cli from "@repo/devkit/cli";
+import { DEPLOY_VARIABLES } from "@repo/service-contract/deploy-stage";
 import { UsageError } from "./errors.ts";
 
 export type Env = cli.Env;
@@ -29,11 +30,11 @@ export type Invocation = cli.Invocation<DeployOptions>;
  * Build stage's variable names, so one CodeBuild setting means the same thing in both stages.
  */
 export const ENV_FALLBACKS = {
-  cluster: "ECS_CLUSTER",
-  service: "ECS_SERVICE",
-  container: BUILD_STAGE_ENV.container,
+  cluster: DEPLOY_VARIABLES.cluster,
+  service: DEPLOY_VARIABLES.service,
+  container: DEPLOY_VARIABLES.container,
   artifacts: BUILD_STAGE_ENV.out,
-  timeout: "DEPLOY_TIMEOUT_MINUTES",
+  timeout: DEPLOY_VARIABLES.timeoutMinutes,
   "poll-interval": "POLL_INTERVAL_SECONDS",
   "on-timeout": "ON_TIMEOUT",
 } as const;

@@ -13,6 +13,7 @@ export {
   PLATFORM_ENVIRONMENT_NAMES,
   shutdownGraceMs,
 } from "./container.ts";
+export { DEPLOY_VARIABLES, type DeployStageInput, deployStageVariables } from "./deploy-stage.ts";
 export {
   COMPLIANCE_LEVELS,
   CONTROL_TOWER_MIN_LOG_RETENTION_DAYS,
