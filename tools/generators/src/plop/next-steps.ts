@@ -1,5 +1,4 @@
-import path from "node:path";
-import { loadDeploymentConfig, serviceNames } from "@repo/service-contract";
+import { loadRepositoryDeploymentConfig, serviceNames } from "@repo/service-contract";
 import type { NodePlopAPI } from "node-plop";
 
 export const NEXT_STEPS_ACTION = "next-steps";
@@ -22,10 +21,10 @@ export function commandRows(rows: readonly (readonly [string, string])[]): strin
   return rows.map(([command, what]) => `${command.padEnd(width)}   ${what}`);
 }
 
-/** The service's stack name, as infra names it (with infra/deployment.config.json's project), if the config reads. */
+/** The service's stack name, as infra names it (with the repository's deployment config's project), if it reads. */
 export function serviceStackName(root: string, service: string): string | undefined {
   try {
-    const config = loadDeploymentConfig(path.join(root, "infra", "deployment.config.json"));
+    const config = loadRepositoryDeploymentConfig(root);
     return serviceNames(config.projectName, service).stack;
   } catch {
     return undefined;
