@@ -186,7 +186,12 @@ describe("running a task definition's container", () => {
     env: { PORT: "3001", LOG_LEVEL: "info" },
     user: "1000",
   };
-  const context = { isolation: "chroot", container: "orders-working-container", hostPort: 45000, command: ["node", "dist/server.js"] };
+  const context = {
+    isolation: "chroot",
+    container: "orders-working-container",
+    hostPort: 45000,
+    command: ["node", "dist/server.js"],
+  };
 
   it("buildah: the user, the environment and the free host port as PORT (chroot isolation shares the host's network)", () => {
     expect(buildahRunCommand(request, { ...context, readOnlyRoot: undefined })).toEqual(
@@ -198,7 +203,10 @@ describe("running a task definition's container", () => {
 
   it("buildah: a read-only root in a mount namespace of its own, the run itself unchanged", () => {
     const plain = buildahRunCommand(request, { ...context, readOnlyRoot: undefined });
-    const command = buildahRunCommand(request, { ...context, readOnlyRoot: "/var/lib/containers/storage/overlay/x/merged" });
+    const command = buildahRunCommand(request, {
+      ...context,
+      readOnlyRoot: "/var/lib/containers/storage/overlay/x/merged",
+    });
     expect(command.slice(0, 7)).toEqual(words("unshare --mount --propagation private -- sh -c"));
     const script = command[7] as string;
     expect(script).toContain('mount -o remount,bind,ro "$root"');

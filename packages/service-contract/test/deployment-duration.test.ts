@@ -39,7 +39,9 @@ describe("the least time a deployment configuration takes", () => {
 
 describe("the production traffic shifts of a deployment configuration", () => {
   it("all at once", () => {
-    expect(trafficShifts({ strategy: "BLUE_GREEN", bakeTimeInMinutes: 15 })).toEqual([{ percent: 100, waitMinutes: 0 }]);
+    expect(trafficShifts({ strategy: "BLUE_GREEN", bakeTimeInMinutes: 15 })).toEqual([
+      { percent: 100, waitMinutes: 0 },
+    ]);
   });
 
   it("a canary, then the rest", () => {

@@ -167,7 +167,19 @@ export function buildahRunCommand(request: RunRequest, context: BuildahRunContex
     ...context.command,
   ];
   if (context.readOnlyRoot === undefined) return run;
-  return ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", READ_ONLY_ROOT, "sh", context.readOnlyRoot, ...run];
+  return [
+    "unshare",
+    "--mount",
+    "--propagation",
+    "private",
+    "--",
+    "sh",
+    "-c",
+    READ_ONLY_ROOT,
+    "sh",
+    context.readOnlyRoot,
+    ...run,
+  ];
 }
 
 const READ_ONLY_ROOT = [
