@@ -1,5 +1,6 @@
 // Everything the Deploy rehearsal does, decided before anything runs: from the synthesized stacks (load balancer,
 // deployment configuration, hook) and from the Build stage's artifacts (the task definition and its image).
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { OUTPUT_FILES } from "@repo/create-new-task-def";
@@ -56,6 +57,13 @@ export class ArtifactError extends Error {
 }
 
 export async function planDeployment(request: PlanRequest): Promise<DeployPlan> {
+  // Before the synthesis of seconds: the Build stage's files must all be there.
+  const missing = Object.values(OUTPUT_FILES).filter((file) => !existsSync(path.join(request.artifactsDir, file)));
+  if (missing.length > 0) {
+    throw new ArtifactError(
+      `${request.artifactsDir}: ${missing.join(", ")} missing (the Build stage writes ${Object.values(OUTPUT_FILES).join(", ")})`,
+    );
+  }
   const assemblyDir = path.join(request.workDir, "cdk.out");
   await synthesize({
     infraDir: request.infraDir,
