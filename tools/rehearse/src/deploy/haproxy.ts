@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { exitOf, LineSplitter, RecentLines, runCommand } from "@repo/devkit/process";
+import { exitOf, followOutput, runCommand } from "@repo/devkit/process";
 
 export const HAPROXY_MISSING = "haproxy is not installed (Debian/Ubuntu: apt-get install haproxy)";
 
@@ -56,14 +56,7 @@ export async function startHaproxy(options: {
   }
   // -db: in the foreground, not as a daemon, so that this process owns it and sees its log on stderr.
   const child = spawn("haproxy", ["-db", "-f", options.configFile], { stdio: ["ignore", "pipe", "pipe"] });
-  const logs = new RecentLines(50);
-  for (const stream of [child.stdout, child.stderr]) {
-    const splitter = new LineSplitter((line) => {
-      logs.add(line);
-      options.onLine?.(line);
-    });
-    stream.setEncoding("utf8").on("data", (chunk: string) => splitter.push(chunk));
-  }
+  const logs = followOutput(child, options.onLine);
   const exited = exitOf(child).then(({ exitCode }) => exitCode);
   const pid = child.pid;
   if (pid === undefined) throw new Error("haproxy did not start");

@@ -6,27 +6,22 @@ import path from "node:path";
 import { chooseEngine, commandProbes, createEngine, type EngineChoice } from "@repo/container";
 import { UsageError } from "@repo/devkit/cli";
 import { discoverServices, loadDeploymentConfig, projectNames, serviceNames } from "@repo/service-contract";
-import { type Break, type DeployResult, playDeployment } from "./deployment.ts";
+import { type DeployRequest, type DeployResult, playDeployment } from "./deployment.ts";
 import { haproxyVersion } from "./haproxy.ts";
 import { type DeployPlan, planDeployment } from "./plan.ts";
 import { containerLauncher, type TaskLauncher } from "./task-set.ts";
 
-export interface DeployRehearsalRequest {
+export interface DeployRehearsalRequest
+  extends Pick<
+    DeployRequest,
+    "blueImage" | "breaks" | "timeScale" | "load" | "minRequests" | "region" | "log" | "onTaskLine" | "signal"
+  > {
   repoRoot: string;
   /** The infra package that synthesizes repoRoot's services (default: repoRoot's own infra/). */
   infraDir?: string;
   service: string | undefined;
   artifactsDir: string;
   engine: EngineChoice;
-  blueImage: string | undefined;
-  breaks: Break | undefined;
-  timeScale: number;
-  load: { connections: number; rate: number };
-  minRequests: number;
-  region: string;
-  log: (message: string) => void;
-  onTaskLine: (task: string, line: string) => void;
-  signal?: AbortSignal;
   /** Tasks as containers of the chosen engine unless given (the tests start processes). */
   launcher?: TaskLauncher;
 }
@@ -98,18 +93,11 @@ export async function rehearseDeploy(request: DeployRehearsalRequest): Promise<D
       }
       launcher = containerLauncher(engine);
     }
+    const { blueImage, breaks, timeScale, load, minRequests, region, onTaskLine, signal } = request;
     const result = await playDeployment({
-      plan,
-      launcher,
-      blueImage: request.blueImage,
-      breaks: request.breaks,
-      timeScale: request.timeScale,
-      load: request.load,
-      minRequests: request.minRequests,
-      region: request.region,
+      ...{ plan, launcher, blueImage, breaks, timeScale, load, minRequests, region, onTaskLine },
+      ...(signal ? { signal } : {}),
       log: (message) => log(`deploy: ${message}`),
-      onTaskLine: request.onTaskLine,
-      ...(request.signal ? { signal: request.signal } : {}),
     });
     return {
       ...result,

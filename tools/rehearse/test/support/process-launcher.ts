@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { freePort } from "@repo/container";
-import { exitOf, LineSplitter, RecentLines, raceTimeout } from "@repo/devkit/process";
+import { exitOf, followOutput, raceTimeout } from "@repo/devkit/process";
 import { PLATFORM_ENVIRONMENT } from "@repo/service-contract";
 import type { TaskLauncher } from "../../src/deploy/task-set.ts";
 
@@ -16,14 +16,7 @@ export function processLauncher(repoRoot: string): TaskLauncher {
       env: { PATH: process.env.PATH, ...settings.environment, [PLATFORM_ENVIRONMENT.port]: String(hostPort) },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const logs = new RecentLines(50);
-    for (const stream of [child.stdout, child.stderr]) {
-      const lines = new LineSplitter((line) => {
-        logs.add(line);
-        onLine(line);
-      });
-      stream.setEncoding("utf8").on("data", (chunk: string) => lines.push(chunk));
-    }
+    const logs = followOutput(child, onLine);
     const exited = exitOf(child).then(({ exitCode }) => exitCode);
     return {
       hostPort,
