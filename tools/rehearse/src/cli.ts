@@ -15,6 +15,7 @@ import { workspaceRoot } from "@repo/service-contract";
 import { type DeployOptions, HELP, parseCliArgs, type RehearseOptions } from "./args.ts";
 import { checkDeployTools, type DeployRehearsal, rehearseDeploy } from "./deploy/rehearse-deploy.ts";
 import { formatDeploySummary } from "./deploy/report.ts";
+import { TaskLogs } from "./deploy/task-logs.ts";
 import { DEFAULT_REGION } from "./project-env.ts";
 import { BuildFailure, type RehearsalResult, rehearse } from "./rehearsal.ts";
 import { formatBuildEvent, formatBuildFailure, formatSummary } from "./report.ts";
@@ -42,6 +43,9 @@ async function rehearseFromCli(options: RehearseOptions, io: CliIo): Promise<num
   const log = progressLog(io);
   const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || DEFAULT_REGION;
   const deploy = options.deploy;
+  const taskLogs = deploy
+    ? new TaskLogs(path.join(repoRoot, ".cache", "rehearse", "deploy", options.service ?? "service"))
+    : undefined;
   const playDeploy = (deployOptions: DeployOptions, from: string) =>
     rehearseDeploy({
       repoRoot,
@@ -55,7 +59,7 @@ async function rehearseFromCli(options: RehearseOptions, io: CliIo): Promise<num
       minRequests: deployOptions.minRequests,
       region,
       log,
-      onTaskLine: (task, line) => io.stderr(`    ${task} | ${line}\n`),
+      onTaskLine: (task, line) => taskLogs?.write(task, line),
       signal: abort.signal,
     });
   try {
@@ -92,6 +96,8 @@ async function rehearseFromCli(options: RehearseOptions, io: CliIo): Promise<num
         signal: abort.signal,
       });
     }
+    await taskLogs?.close();
+    if (deployed && taskLogs) log(`each task's output: ${path.relative(io.cwd, taskLogs.dir) || "."}/<task>.log`);
     if (options.json) {
       io.stdout(`${JSON.stringify(deploy ? { build, deploy: deployed } : build, null, 2)}\n`);
     } else if (deployed) {
@@ -101,6 +107,7 @@ async function rehearseFromCli(options: RehearseOptions, io: CliIo): Promise<num
     }
     return deployed?.exitCode ?? EXIT.ok;
   } catch (error) {
+    await taskLogs?.close();
     if (abort.signal.aborted) {
       io.stderr(
         "rehearse: interrupted; the registry, load balancer and tasks were stopped and the scratch copy removed\n",

@@ -12,13 +12,16 @@ import { type CodeDeployEndpoint, startCodeDeployEndpoint } from "./codedeploy-e
 import { type Haproxy, startHaproxy } from "./haproxy.ts";
 import { type ListenerName, renderHaproxyConfig } from "./haproxy-config.ts";
 import { LoadBalancer } from "./load-balancer.ts";
-import { LoadGenerator, type TrafficReport } from "./load-generator.ts";
+import { BEFORE_THE_STEPS, LoadGenerator, type TrafficReport } from "./load-generator.ts";
 import type { DeployPlan } from "./plan.ts";
 import { productionPath } from "./production-path.ts";
 import type { TaskRunSettings } from "./task-definition.ts";
 import { type StoppedTask, type TaskLauncher, TaskSet } from "./task-set.ts";
 import { BROKEN_SMOKE_TEST_PATH, runTestTrafficHook } from "./test-traffic-hook.ts";
 import type { Side, Weights } from "./topology.ts";
+
+/** The traffic after the last step (the final state, before the tasks are taken down). */
+const AFTER_THE_STEPS = "after the deployment";
 
 /** What `--break` can break. */
 export const BREAKS = ["health", "smoke-test"] as const;
@@ -81,6 +84,8 @@ export interface DeployResult {
   loadBalancer: { haproxy: string; production: string; test: string };
   steps: StepRecord[];
   traffic: TrafficReport;
+  /** The requests sent from the first step of the deployment to its last (the verdict's count). */
+  during: { sent: number; failed: number };
   stops: (StoppedTask & { side: Side })[];
   totalSeconds: number;
 }
@@ -302,7 +307,7 @@ export async function playDeployment(request: DeployRequest): Promise<DeployResu
       });
     }
     // A moment of traffic on the final state, then the load stops before the rehearsal takes the tasks down.
-    load.mark("after the deployment");
+    load.mark(AFTER_THE_STEPS);
     await sleep(1000, undefined, { signal: request.signal });
     const traffic = await load.stop();
     load = undefined;
@@ -310,13 +315,19 @@ export async function playDeployment(request: DeployRequest): Promise<DeployResu
     const survivor = taskSets[serving];
     if (survivor) stops.push(...(await survivor.stop()).map((stop) => ({ ...stop, side: serving })));
 
+    const during = traffic.steps
+      .filter((entry) => entry.step !== BEFORE_THE_STEPS && entry.step !== AFTER_THE_STEPS)
+      .reduce((sum, entry) => ({ sent: sum.sent + entry.sent, failed: sum.failed + entry.failed }), {
+        sent: 0,
+        failed: 0,
+      });
     if (traffic.failed > 0) {
       exitCode = DEPLOY_EXIT.traffic;
       reason = `${reason ? `${reason}; and ` : ""}${traffic.failed} of ${traffic.sent} requests failed (${describeFailures(traffic)})`;
       if (outcome === "succeeded") outcome = "failed";
-    } else if (traffic.sent < request.minRequests) {
+    } else if (during.sent < request.minRequests) {
       exitCode = DEPLOY_EXIT.traffic;
-      reason = `${reason ? `${reason}; and ` : ""}only ${traffic.sent} requests were sent, fewer than the ${request.minRequests} a verdict needs (--min-requests)`;
+      reason = `${reason ? `${reason}; and ` : ""}only ${during.sent} requests were sent during the deployment, fewer than the ${request.minRequests} a verdict needs (--min-requests)`;
       if (outcome === "succeeded") outcome = "failed";
     }
     return {
@@ -333,6 +344,7 @@ export async function playDeployment(request: DeployRequest): Promise<DeployResu
       loadBalancer: { haproxy: haproxy.version, ...urls },
       steps,
       traffic,
+      during,
       stops,
       totalSeconds: since(),
     };
@@ -432,7 +444,9 @@ async function retire(balancer: LoadBalancer, taskSet: TaskSet, delaySeconds: nu
   }
   for (const index of indexes) await balancer.deregister(taskSet.side, index);
   const seconds = (performance.now() - started) / 1000;
-  return `drained in ${seconds.toFixed(1)} s (deregistration delay ${delaySeconds} s) and deregistered`;
+  return quiet >= 2
+    ? `deregistered after ${seconds.toFixed(1)} s: no request in flight, so the ${delaySeconds} s deregistration delay ended early`
+    : `deregistered after the ${delaySeconds} s deregistration delay`;
 }
 
 function describeStops(stops: readonly StoppedTask[]): string {

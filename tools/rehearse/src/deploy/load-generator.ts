@@ -4,6 +4,9 @@ import { Agent, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SERVED_BY_HEADER } from "./haproxy-config.ts";
 
+/** The traffic before the first step is marked. */
+export const BEFORE_THE_STEPS = "before the deployment";
+
 export interface LoadOptions {
   url: string;
   /** A Host header (a shared listener's rule may route by host). */
@@ -42,7 +45,7 @@ export class LoadGenerator {
 
   private constructor(private readonly options: LoadOptions) {
     this.agent = new Agent({ keepAlive: true, maxSockets: options.connections });
-    this.mark("before the deployment");
+    this.mark(BEFORE_THE_STEPS);
     const intervalMs = (1000 * options.connections) / options.rate;
     this.workers = Array.from({ length: options.connections }, (_, index) => this.work(intervalMs, index));
   }

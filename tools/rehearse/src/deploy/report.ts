@@ -32,7 +32,7 @@ export function formatDeploySummary(result: DeployRehearsal): string {
     ["test traffic hook", settings.hook ?? "none"],
     [
       "requests",
-      `${traffic.sent} sent, ${traffic.failed} failed${
+      `${result.during.sent} sent during the deployment, ${traffic.sent} in all; ${traffic.failed} failed${
         traffic.failed > 0
           ? ` (${Object.entries(traffic.failures)
               .map(([why, count]) => `${count} × ${why}`)
