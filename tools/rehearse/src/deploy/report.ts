@@ -32,13 +32,13 @@ export function formatDeploySummary(result: DeployRehearsal): string {
     ["test traffic hook", settings.hook ?? "none"],
     [
       "requests",
-      `${result.during.sent} sent during the deployment, ${traffic.sent} in all; ${traffic.failed} failed${
+      `${traffic.sent} sent in ${traffic.seconds.toFixed(1)} s, ${result.during.sent} of them during the deployment; ${traffic.failed} failed${
         traffic.failed > 0
           ? ` (${Object.entries(traffic.failures)
               .map(([why, count]) => `${count} × ${why}`)
               .join(", ")})`
           : ""
-      } in ${traffic.seconds.toFixed(1)} s`,
+      }`,
     ],
   ];
   if (result.reason) rows.unshift(["reason", result.reason]);
