@@ -97,6 +97,7 @@ async function rehearseFromCli(options: RehearseOptions, io: CliIo): Promise<num
       });
     }
     await taskLogs?.close();
+    abort.signal.throwIfAborted();
     if (deployed && taskLogs) log(`each task's output: ${path.relative(io.cwd, taskLogs.dir) || "."}/<task>.log`);
     if (options.json) {
       io.stdout(`${JSON.stringify(deploy ? { build, deploy: deployed } : build, null, 2)}\n`);

@@ -250,6 +250,7 @@ export async function playDeployment(request: DeployRequest): Promise<DeployResu
             codeDeploy,
             breakSmokeTest: request.breaks === "smoke-test",
             log,
+            ...(request.signal ? { signal: request.signal } : {}),
           });
           if (!result.passed)
             throw new Rollback(

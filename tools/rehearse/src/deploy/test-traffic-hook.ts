@@ -26,6 +26,7 @@ export interface HookRequest {
   codeDeploy: CodeDeployEndpoint | undefined;
   breakSmokeTest: boolean;
   log: (line: string) => void;
+  signal?: AbortSignal;
 }
 
 export interface HookOutcome {
@@ -60,6 +61,7 @@ export async function runTestTrafficHook(request: HookRequest): Promise<HookOutc
   const fn = { ...request.fn, environment: hookEnvironment(request) };
   const regionEnvironment = { AWS_REGION: request.region, AWS_DEFAULT_REGION: request.region };
   const onLine = (line: string) => request.log(`  ${fn.functionName} | ${line}`);
+  const signal = request.signal ? { signal: request.signal } : {};
   if (request.engine === "codedeploy") {
     const endpoint = request.codeDeploy;
     if (!endpoint) throw new Error("the CodeDeploy hook needs the loopback CodeDeploy endpoint");
@@ -73,6 +75,7 @@ export async function runTestTrafficHook(request: HookRequest): Promise<HookOutc
       event,
       extraEnvironment: { ...regionEnvironment, AWS_ENDPOINT_URL_CODEDEPLOY: endpoint.url },
       onLine,
+      ...signal,
     });
     const report = endpoint.reported(event.LifecycleEventHookExecutionId);
     if (!report) {
@@ -100,7 +103,7 @@ export async function runTestTrafficHook(request: HookRequest): Promise<HookOutc
       executionDetails: { testTrafficWeights: {}, productionTrafficWeights: {} },
       ...(hookDetails ? { hookDetails } : {}),
     };
-    const outcome = await invokeFunction({ fn, event, extraEnvironment: regionEnvironment, onLine });
+    const outcome = await invokeFunction({ fn, event, extraEnvironment: regionEnvironment, onLine, ...signal });
     if (!outcome.ok)
       return {
         passed: false,
@@ -123,7 +126,7 @@ export async function runTestTrafficHook(request: HookRequest): Promise<HookOutc
     }
     const delaySeconds = answer.callBackDelay ?? 0;
     request.log(`  IN_PROGRESS: invoked again after callBackDelay ${delaySeconds} s (÷ ${request.timeScale})`);
-    await sleep((delaySeconds * 1000) / request.timeScale);
+    await sleep((delaySeconds * 1000) / request.timeScale, undefined, signal);
     hookDetails = answer.hookDetails;
   }
   return {

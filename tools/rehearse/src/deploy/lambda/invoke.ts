@@ -22,6 +22,8 @@ export interface Invocation {
   /** What Lambda or the test adds to the function's environment (region, endpoint overrides). */
   extraEnvironment: Record<string, string>;
   onLine: (line: string) => void;
+  /** Aborting ends the invocation (SIGTERM, then SIGKILL after a second). */
+  signal?: AbortSignal;
 }
 
 export type InvocationOutcome =
@@ -60,8 +62,10 @@ export async function invokeFunction(invocation: Invocation): Promise<Invocation
         onLine: invocation.onLine,
         // Lambda ends an invocation at the function's timeout.
         timeoutMs: timeoutMs + 2_000,
+        ...(invocation.signal ? { signal: invocation.signal, killAfterMs: 1_000 } : {}),
       },
     );
+    invocation.signal?.throwIfAborted();
     const outcome = await readFile(resultFile, "utf8").then(
       (text) => JSON.parse(text) as { ok: true; result: unknown } | { ok: false; error: string },
       () => undefined,
