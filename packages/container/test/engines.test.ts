@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildahBuildArgs, buildahPushArgs, imageInfoFromBuildahInspect } from "../src/engines/buildah.ts";
+import {
+  buildahBuildArgs,
+  buildahPullArgs,
+  buildahPushArgs,
+  buildahRunCommand,
+  imageInfoFromBuildahInspect,
+} from "../src/engines/buildah.ts";
 import { dockerBuildArgs, dockerCreateArgs, imageInfoFromDockerInspect } from "../src/engines/docker.ts";
 import { readImageConfig, signalName, startCommand } from "../src/engines/image-config.ts";
 import { digestFromPushOutput, isLoopbackRegistry, registryHost } from "../src/engines/registry-ref.ts";
@@ -170,6 +176,58 @@ describe("engine command lines", () => {
     expect(
       buildahPushArgs("localhost/orders:t", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:abc", "/tmp/d")[1],
     ).toBe("--tls-verify=true");
+  });
+});
+
+describe("running a task definition's container", () => {
+  const request = {
+    image: "127.0.0.1:5000/orders@sha256:abc",
+    containerPort: 3001,
+    env: { PORT: "3001", LOG_LEVEL: "info" },
+    user: "1000",
+  };
+  const context = {
+    isolation: "chroot",
+    container: "orders-working-container",
+    hostPort: 45000,
+    command: ["node", "dist/server.js"],
+  };
+
+  it("buildah: the user, the environment and the free host port as PORT (chroot isolation shares the host's network)", () => {
+    expect(buildahRunCommand(request, { ...context, readOnlyRoot: undefined })).toEqual(
+      words(
+        "buildah run --isolation chroot --user 1000 --env PORT=45000 --env LOG_LEVEL=info orders-working-container -- node dist/server.js",
+      ),
+    );
+  });
+
+  it("buildah: a read-only root in a mount namespace of its own, the run itself unchanged", () => {
+    const plain = buildahRunCommand(request, { ...context, readOnlyRoot: undefined });
+    const command = buildahRunCommand(request, {
+      ...context,
+      readOnlyRoot: "/var/lib/containers/storage/overlay/x/merged",
+    });
+    expect(command.slice(0, 7)).toEqual(words("unshare --mount --propagation private -- sh -c"));
+    const script = command[7] as string;
+    expect(script).toContain('mount -o remount,bind,ro "$root"');
+    expect(script).toContain('mount -t tmpfs -o mode=0755,size=64k,nosuid,nodev tmpfs "$root/run"');
+    expect(script.split("\n").at(-1)).toBe('exec "$@"');
+    expect(command.slice(8)).toEqual(["sh", "/var/lib/containers/storage/overlay/x/merged", ...plain]);
+  });
+
+  it("docker: the user and a read-only root as flags, the container port published on loopback", () => {
+    expect(dockerCreateArgs({ ...request, readOnlyRootFilesystem: true }, 45000)).toEqual(
+      words(
+        "create --publish 127.0.0.1:45000:3001 --user 1000 --read-only --env PORT=3001 --env LOG_LEVEL=info 127.0.0.1:5000/orders@sha256:abc",
+      ),
+    );
+  });
+
+  it("pulls only what is missing, over plain HTTP from loopback registries only", () => {
+    expect(buildahPullArgs("127.0.0.1:5000/orders@sha256:abc")).toEqual(
+      words("pull --policy missing --tls-verify=false --quiet 127.0.0.1:5000/orders@sha256:abc"),
+    );
+    expect(buildahPullArgs("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:abc")[3]).toBe("--tls-verify=true");
   });
 });
 

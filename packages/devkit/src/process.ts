@@ -154,6 +154,28 @@ export class LineSplitter {
   }
 }
 
+/**
+ * A long-running child's output (stdout and stderr), line by line to `onLine`; the last `capacity` lines are kept for
+ * error messages.
+ */
+export function followOutput(
+  child: { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream },
+  onLine: ((line: string) => void) | undefined,
+  capacity = 50,
+): RecentLines {
+  const recent = new RecentLines(capacity);
+  for (const stream of [child.stdout, child.stderr]) {
+    const splitter = new LineSplitter((line) => {
+      recent.add(line);
+      onLine?.(line);
+    });
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => splitter.push(chunk));
+    stream.on("end", () => splitter.end());
+  }
+  return recent;
+}
+
 /** Keeps the last `capacity` lines of an output, for error messages. */
 export class RecentLines {
   private readonly lines: string[] = [];

@@ -111,3 +111,16 @@ describe("processes.raceTimeout", () => {
     expect(await processes.raceTimeout(new Promise(() => {}), 1)).toBe("timeout");
   });
 });
+
+describe("processes.followOutput", () => {
+  it("streams both outputs of a running child line by line, keeping the last lines", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn("sh", ["-c", "echo one; echo two >&2; printf three"], { stdio: ["ignore", "pipe", "pipe"] });
+    const seen: string[] = [];
+    const recent = processes.followOutput(child, (line) => seen.push(line), 2);
+    // "close": the child has exited and both streams have ended.
+    await new Promise((resolve) => child.on("close", resolve));
+    expect(seen.sort()).toEqual(["one", "three", "two"]);
+    expect(recent.list()).toHaveLength(2);
+  });
+});

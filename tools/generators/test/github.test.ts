@@ -29,6 +29,8 @@ describe(".github", () => {
   it("CI runs the README's test command with the pnpm version package.json pins", () => {
     const pnpmVersion = root.packageManager.replace(/^pnpm@/, "");
     expect(job?.steps.map((step) => step.run).filter(Boolean)).toEqual([
+      // HAProxy for the Deploy rehearsal's tests (tools/rehearse), which fail in CI without it.
+      "sudo apt-get update -qq && sudo apt-get install -y -qq haproxy",
       `npm install -g pnpm@${pnpmVersion} && pnpm install && pnpm test`,
     ]);
     expect(job?.["runs-on"]).toBe("ubuntu-latest");

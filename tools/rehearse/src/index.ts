@@ -1,4 +1,4 @@
-// The rehearsal as a library: run buildspec.yml's phases the way CodeBuild does, and the pieces around it.
+// The rehearsal as a library: run buildspec.yml's phases the way CodeBuild does, play the Deploy stage, and the pieces around them.
 export { collectArtifacts, globToRegExp, replaceFolder } from "./artifacts.ts";
 export { type BuildEvent, type BuildOutcome, type BuildRunOptions, runBuildspec } from "./build-runner.ts";
 export {
@@ -9,6 +9,10 @@ export {
   type PhaseName,
   parseBuildspec,
 } from "./buildspec.ts";
+export { BREAKS, type Break, DEPLOY_EXIT, type DeployResult, playDeployment } from "./deploy/deployment.ts";
+export { type DeployPlan, planDeployment } from "./deploy/plan.ts";
+export { type DeployRehearsal, rehearseDeploy } from "./deploy/rehearse-deploy.ts";
+export { containerLauncher, type TaskLauncher } from "./deploy/task-set.ts";
 export { imageEnvironment, projectEnvironment, rehearsedServiceNames } from "./project-env.ts";
 export {
   manifestDigest,

@@ -30,6 +30,8 @@ export interface RehearsalRequest {
   hostEnv: Readonly<Record<string, string | undefined>>;
   log: (message: string) => void;
   onBuildEvent: (event: BuildEvent) => void;
+  /** After the artifacts are verified and in place, while the registry still runs (the Deploy rehearsal pulls from it). */
+  whileRegistryRuns?: (result: RehearsalResult) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -163,7 +165,7 @@ export async function rehearse(request: RehearsalRequest): Promise<RehearsalResu
       });
       log(`verified: ${registry.address} serves ${manifest.name}:${imageTag} as ${image.digest} (imageDetail.json)`);
       await replaceFolder(staged, artifactsDir);
-      return {
+      const result: RehearsalResult = {
         service: manifest.name,
         source,
         engine,
@@ -190,6 +192,8 @@ export async function rehearse(request: RehearsalRequest): Promise<RehearsalResu
         notes,
         totalSeconds: (performance.now() - started) / 1000,
       };
+      await request.whileRegistryRuns?.(result);
+      return result;
     } finally {
       await rm(staged, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -39,12 +39,16 @@ export class BuildahEngine implements ContainerEngine {
     const { stdout } = await runChecked("buildah", ["from", "--pull=never", "--quiet", request.image]);
     const container = stdout.trim();
     const hostPort = await freePort();
-    const env = { ...request.env, PORT: String(hostPort) };
-    const envArgs = Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]);
+    let argv: string[];
+    try {
+      const readOnlyRoot = request.readOnlyRootFilesystem ? await prepareReadOnlyRoot(container) : undefined;
+      argv = buildahRunCommand(request, { isolation: this.isolation, container, hostPort, command, readOnlyRoot });
+    } catch (error) {
+      await runCommand("buildah", ["rm", container]);
+      throw error;
+    }
     const startedAt = performance.now();
-    const child = spawn("buildah", ["run", "--isolation", this.isolation, ...envArgs, container, "--", ...command], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
     const logs = collectOutput(child, request);
     const exited = exitOf(child).then(({ exitCode }) => exitCode);
     const rootPid = child.pid;
@@ -55,7 +59,7 @@ export class BuildahEngine implements ContainerEngine {
 
     const findMain = async (): Promise<ProcessEntry> => {
       for (let attempt = 0; attempt < 50; attempt++) {
-        const main = findMainProcess(readProcessTable(), rootPid, isBuildahHelper);
+        const main = findContainerProcess(readProcessTable(), rootPid);
         if (main) return main;
         await sleep(100);
       }
@@ -83,7 +87,7 @@ export class BuildahEngine implements ContainerEngine {
         if (removed) return;
         removed = true;
         if (child.exitCode === null && child.signalCode === null) {
-          const main = findMainProcess(readProcessTable(), rootPid, isBuildahHelper);
+          const main = findContainerProcess(readProcessTable(), rootPid);
           if (main) killQuietly(main.pid);
           else child.kill("SIGKILL");
           await exited;
@@ -93,6 +97,10 @@ export class BuildahEngine implements ContainerEngine {
       },
     };
     return running;
+  }
+
+  async pull(image: string): Promise<void> {
+    await runChecked("buildah", buildahPullArgs(image));
   }
 
   async push(image: string, registryRef: string): Promise<string> {
@@ -120,6 +128,93 @@ export function buildahBuildArgs(request: BuildRequest, isolation: string): stri
     "--force-rm",
     ...buildRequestArgs(request),
   ];
+}
+
+export function buildahPullArgs(image: string): string[] {
+  return ["pull", "--policy", "missing", `--tls-verify=${!isLoopbackRegistry(image)}`, "--quiet", image];
+}
+
+export interface BuildahRunContext {
+  isolation: string;
+  /** The working container (`buildah from`). */
+  container: string;
+  /** The free host port the service listens on (chroot isolation shares the host's network). */
+  hostPort: number;
+  /** ENTRYPOINT + CMD. */
+  command: string[];
+  /** The container's mounted root, when it is to be read-only (see prepareReadOnlyRoot). */
+  readOnlyRoot: string | undefined;
+}
+
+/**
+ * The command that runs the container. A read-only root file system (buildah run has no flag for it) is made in a
+ * mount namespace of the run's own: the mounted root is bind-mounted onto itself read-only, and /run becomes a tiny
+ * tmpfs owned by root (mode 0755), because buildah must remove its /run/.containerenv mount point when the command
+ * exits (on a read-only /run it panics and loses the exit code). A non-root user can write nowhere, as on ECS; a
+ * task running as root could still write to /run.
+ */
+export function buildahRunCommand(request: RunRequest, context: BuildahRunContext): string[] {
+  const env = { ...request.env, PORT: String(context.hostPort) };
+  const run = [
+    "buildah",
+    "run",
+    "--isolation",
+    context.isolation,
+    ...(request.user === undefined ? [] : ["--user", request.user]),
+    ...Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
+    context.container,
+    "--",
+    ...context.command,
+  ];
+  if (context.readOnlyRoot === undefined) return run;
+  return [
+    "unshare",
+    "--mount",
+    "--propagation",
+    "private",
+    "--",
+    "sh",
+    "-c",
+    READ_ONLY_ROOT,
+    "sh",
+    context.readOnlyRoot,
+    ...run,
+  ];
+}
+
+const READ_ONLY_ROOT = [
+  "set -e",
+  'root="$1"; shift',
+  'mount --bind "$root" "$root"',
+  'mount -o remount,bind,ro "$root"',
+  'mount -t tmpfs -o mode=0755,size=64k,nosuid,nodev tmpfs "$root/run"',
+  ': > "$root/run/.containerenv"',
+  'exec "$@"',
+].join("\n");
+
+/** Files and folders buildah mounts over when it runs a command: they must exist before the root turns read-only. */
+const RUN_MOUNT_POINTS = { files: ["etc/hosts", "etc/resolv.conf"], folders: ["run"] } as const;
+
+/** Mounts the working container's root (`buildah mount`) and creates the mount points buildah needs; returns the root. */
+async function prepareReadOnlyRoot(container: string): Promise<string> {
+  const root = (await runChecked("buildah", ["mount", container])).stdout.trim();
+  for (const folder of RUN_MOUNT_POINTS.folders) await mkdir(path.join(root, folder), { recursive: true });
+  for (const file of RUN_MOUNT_POINTS.files) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    // The flag "a" creates an empty file and leaves an existing one as it is.
+    await (await open(path.join(root, file), "a")).close();
+  }
+  return root;
+}
+
+/**
+ * The container's main process under the `buildah run` started as `rootPid`; none while `rootPid` is still the
+ * read-only wrapper (its mount commands are not the container's).
+ */
+function findContainerProcess(processes: readonly ProcessEntry[], rootPid: number): ProcessEntry | undefined {
+  const root = processes.find((entry) => entry.pid === rootPid);
+  if (!root || !isBuildahHelper(root)) return undefined;
+  return findMainProcess(processes, rootPid, isBuildahHelper);
 }
 
 export function buildahPushArgs(image: string, registryRef: string, digestFile: string): string[] {

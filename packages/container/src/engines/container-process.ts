@@ -2,7 +2,7 @@
 // container is seen through (collect its output, wait for its exit after the stop signal).
 import type { ChildProcessByStdio } from "node:child_process";
 import type { Readable } from "node:stream";
-import { LineSplitter, RecentLines, raceTimeout } from "@repo/devkit/process";
+import { followOutput, type RecentLines, raceTimeout } from "@repo/devkit/process";
 import type { BuildRequest, RunRequest, StopResult } from "./types.ts";
 
 /** What both engines' build commands end with: the cache choice, the Dockerfile, the tag, build args, context. */
@@ -20,16 +20,7 @@ export function buildRequestArgs(request: BuildRequest): string[] {
 
 /** The container's output, line by line, to `request.onLine`; the last 50 lines are kept for error messages. */
 export function collectOutput(child: ChildProcessByStdio<null, Readable, Readable>, request: RunRequest): RecentLines {
-  const logs = new RecentLines(50);
-  for (const stream of [child.stdout, child.stderr]) {
-    const splitter = new LineSplitter((line) => {
-      logs.add(line);
-      request.onLine?.(line);
-    });
-    stream.setEncoding("utf8").on("data", (chunk: string) => splitter.push(chunk));
-    stream.on("end", () => splitter.end());
-  }
-  return logs;
+  return followOutput(child, request.onLine);
 }
 
 /**

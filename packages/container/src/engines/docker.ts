@@ -81,6 +81,14 @@ export class DockerEngine implements ContainerEngine {
     };
   }
 
+  async pull(image: string): Promise<void> {
+    registryHost(image); // a clear error for a reference without a registry host
+    // Docker treats 127.0.0.0/8 registries as insecure (plain HTTP) by default, and no other.
+    if ((await runCommand("docker", ["image", "inspect", image])).exitCode !== 0) {
+      await runChecked("docker", ["pull", "--quiet", image]);
+    }
+  }
+
   async push(image: string, registryRef: string): Promise<string> {
     registryHost(registryRef); // a clear error for a reference without a registry host
     await runChecked("docker", ["tag", image, registryRef]);
@@ -100,6 +108,8 @@ export function dockerCreateArgs(request: RunRequest, hostPort: number): string[
     // Published on loopback only: the test talks to it from this machine.
     "--publish",
     `127.0.0.1:${hostPort}:${request.containerPort}`,
+    ...(request.user === undefined ? [] : ["--user", request.user]),
+    ...(request.readOnlyRootFilesystem ? ["--read-only"] : []),
     ...Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
     request.image,
   ];

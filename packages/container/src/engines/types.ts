@@ -39,6 +39,10 @@ export interface RunRequest {
   containerPort: number;
   /** Extra environment for the container. */
   env: Readonly<Record<string, string>>;
+  /** Who the main process runs as (uid, uid:gid or a name, as a task definition's `user`); default: the image's USER. */
+  user?: string;
+  /** The root file system is read-only, as a task definition's `readonlyRootFilesystem: true` asks. */
+  readOnlyRootFilesystem?: boolean;
   /** Each line the container prints. */
   onLine?: (line: string) => void;
 }
@@ -83,6 +87,11 @@ export interface ContainerEngine {
   build(request: BuildRequest): Promise<void>;
   inspectImage(image: string): Promise<ImageInfo>;
   run(request: RunRequest): Promise<RunningContainer>;
+  /**
+   * Makes a registry image (e.g. 127.0.0.1:5000/sample-service@sha256:...) available to run: pulled unless the engine
+   * already stores it (plain HTTP is allowed only for loopback registries).
+   */
+  pull(image: string): Promise<void>;
   /**
    * Pushes `image` to `registryRef` (e.g. 127.0.0.1:5000/sample-service:abc123; plain HTTP is allowed only for
    * loopback registries) and returns the pushed manifest digest (sha256:...).

@@ -52,8 +52,19 @@ export async function smokeTest(
   return { ok: results.every((result) => result.ok), results };
 }
 
+/**
+ * A check's URL: its path under the base URL's own path. On the shared load balancer the test listener routes the
+ * service by its prefix (TEST_URL http://<alb>:9000/orders), so /health must become /orders/health; `new URL(path,
+ * base)` would drop the prefix and probe the listener's default answer (a 404) instead.
+ */
+export function checkUrl(baseUrl: string, path: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}${path}`;
+  return url.toString();
+}
+
 async function runCheck(settings: SmokeTestSettings, check: SmokeCheck, deadline: number): Promise<CheckResult> {
-  const url = new URL(check.path, settings.baseUrl).toString();
+  const url = checkUrl(settings.baseUrl, check.path);
   let outcome = "not attempted";
   let attempts = 0;
   while (attempts < settings.attempts) {
