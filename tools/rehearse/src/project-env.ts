@@ -2,7 +2,9 @@ import path from "node:path";
 import {
   buildStageVariables,
   type DiscoveredService,
-  loadDeploymentConfig,
+  loadRepositoryDeploymentConfig,
+  PLACEHOLDER_ACCOUNT,
+  PLACEHOLDER_REGION,
   type ServiceNames,
   serviceNames,
   taskDefinitionTemplateVariables,
@@ -10,12 +12,12 @@ import {
 import { SHIM_ENV } from "./shims/runtime.ts";
 
 /** The account every dummy ARN and the ECR login name: no real account is ever addressed. */
-export const DUMMY_ACCOUNT_ID = "000000000000";
-export const DEFAULT_REGION = "us-east-1";
+export const DUMMY_ACCOUNT_ID = PLACEHOLDER_ACCOUNT;
+export const DEFAULT_REGION = PLACEHOLDER_REGION;
 
 /** The service's names as infra derives them, with the project name of the repository's infra/deployment.config.json. */
 export function rehearsedServiceNames(repoRoot: string, service: string): ServiceNames {
-  const config = loadDeploymentConfig(path.join(repoRoot, "infra", "deployment.config.json"));
+  const config = loadRepositoryDeploymentConfig(repoRoot);
   return serviceNames(config.projectName, service);
 }
 
