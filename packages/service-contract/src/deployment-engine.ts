@@ -72,22 +72,36 @@ export interface EcsDeploymentConfiguration {
   linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number };
 }
 
-export function ecsDeploymentConfiguration(deployment: ServiceManifest["deployment"]): EcsDeploymentConfiguration {
-  const bakeTimeInMinutes = deployment.terminationWaitMinutes;
-  switch (deployment.strategy) {
+/** The manifest's traffic-shifting strategies (deployment.strategy). */
+export type TrafficStrategy = ServiceManifest["deployment"]["strategy"];
+
+/**
+ * ECS's DeploymentConfiguration for a strategy, its step (percent of traffic, minutes between steps) and bake time:
+ * one mapping for the manifest and for a CodeDeploy configuration read back from a template.
+ */
+export function ecsTiming(
+  strategy: TrafficStrategy,
+  step: { percent: number; intervalMinutes: number },
+  bakeTimeInMinutes: number,
+): EcsDeploymentConfiguration {
+  switch (strategy) {
     case "all-at-once":
       return { strategy: "BLUE_GREEN", bakeTimeInMinutes };
     case "canary":
       return {
         strategy: "CANARY",
         bakeTimeInMinutes,
-        canaryConfiguration: { canaryPercent: deployment.percent, canaryBakeTimeInMinutes: deployment.intervalMinutes },
+        canaryConfiguration: { canaryPercent: step.percent, canaryBakeTimeInMinutes: step.intervalMinutes },
       };
     case "linear":
       return {
         strategy: "LINEAR",
         bakeTimeInMinutes,
-        linearConfiguration: { stepPercent: deployment.percent, stepBakeTimeInMinutes: deployment.intervalMinutes },
+        linearConfiguration: { stepPercent: step.percent, stepBakeTimeInMinutes: step.intervalMinutes },
       };
   }
+}
+
+export function ecsDeploymentConfiguration(deployment: ServiceManifest["deployment"]): EcsDeploymentConfiguration {
+  return ecsTiming(deployment.strategy, deployment, deployment.terminationWaitMinutes);
 }

@@ -56,6 +56,7 @@ export {
   deploymentEngine,
   type EcsDeploymentConfiguration,
   ecsDeploymentConfiguration,
+  ecsTiming,
   loadBalancerMode,
   MAX_RULE_CONDITION_VALUES,
   pathPatterns,
@@ -64,6 +65,7 @@ export {
   type ServiceRoute,
   serviceRoute,
   sharedLoadBalancerIndex,
+  type TrafficStrategy,
 } from "./deployment-engine.ts";
 export { FileProblemsError, formatIssues, readJsonFile } from "./files.ts";
 export { JSON_SCHEMA_FILES, type JsonSchemaFile, jsonSchemaText } from "./json-schema.ts";

@@ -1,14 +1,15 @@
 // How the synthesized stacks say traffic moves: ECS's DeploymentConfiguration, or CodeDeploy's deployment config and
 // termination wait, both as the ECS API's DeploymentTiming (the contract's shape for shifts and bake time).
+import { ecsTiming, type TrafficStrategy } from "@repo/service-contract";
 import type { DeploymentTiming } from "@repo/service-contract/deployment-duration";
 import { asRecord, numberProperty, type Stacks, TemplateError } from "./templates.ts";
 import type { ServiceTopology } from "./topology.ts";
 
 export function readDeploymentTiming(stacks: Stacks, topology: ServiceTopology): DeploymentTiming {
-  return topology.engine === "ecs" ? ecsTiming(topology) : codeDeployTiming(stacks, topology.stack);
+  return topology.engine === "ecs" ? ecsServiceTiming(topology) : codeDeployTiming(stacks, topology.stack);
 }
 
-function ecsTiming(topology: ServiceTopology): DeploymentTiming {
+function ecsServiceTiming(topology: ServiceTopology): DeploymentTiming {
   const config = asRecord(topology.ecsService.properties.DeploymentConfiguration) ?? {};
   const what = (field: string) => `${topology.stack}: the ECS service's DeploymentConfiguration.${field}`;
   const strategy = String(config.Strategy ?? "ROLLING");
@@ -46,23 +47,18 @@ function ecsTiming(topology: ServiceTopology): DeploymentTiming {
 }
 
 /** CodeDeploy's predefined ECS configurations, by AWS's naming pattern (CodeDeploy user guide, "Deployment configurations"). */
-const PREDEFINED = [
-  { pattern: /^CodeDeployDefault\.ECSAllAtOnce$/, timing: () => ({ strategy: "BLUE_GREEN" }) },
-  {
-    pattern: /^CodeDeployDefault\.ECSCanary(\d+)Percent(\d+)Minutes$/,
-    timing: (match: RegExpExecArray) => ({
-      strategy: "CANARY",
-      canaryConfiguration: { canaryPercent: Number(match[1]), canaryBakeTimeInMinutes: Number(match[2]) },
-    }),
-  },
-  {
-    pattern: /^CodeDeployDefault\.ECSLinear(\d+)PercentEvery(\d+)Minutes?$/,
-    timing: (match: RegExpExecArray) => ({
-      strategy: "LINEAR",
-      linearConfiguration: { stepPercent: Number(match[1]), stepBakeTimeInMinutes: Number(match[2]) },
-    }),
-  },
+const PREDEFINED: { pattern: RegExp; strategy: TrafficStrategy }[] = [
+  { pattern: /^CodeDeployDefault\.ECSAllAtOnce$/, strategy: "all-at-once" },
+  { pattern: /^CodeDeployDefault\.ECSCanary(\d+)Percent(\d+)Minutes$/, strategy: "canary" },
+  { pattern: /^CodeDeployDefault\.ECSLinear(\d+)PercentEvery(\d+)Minutes?$/, strategy: "linear" },
 ];
+
+/** A custom CodeDeploy configuration's TrafficRoutingConfig: its type, the manifest's strategy and its step's fields. */
+const ROUTING_TYPES: Record<string, { strategy: TrafficStrategy; step?: [string, string, string] }> = {
+  AllAtOnce: { strategy: "all-at-once" },
+  TimeBasedCanary: { strategy: "canary", step: ["TimeBasedCanary", "CanaryPercentage", "CanaryInterval"] },
+  TimeBasedLinear: { strategy: "linear", step: ["TimeBasedLinear", "LinearPercentage", "LinearInterval"] },
+};
 
 function codeDeployTiming(stacks: Stacks, stack: string): DeploymentTiming {
   const group = stacks.only(stack, "AWS::CodeDeploy::DeploymentGroup");
@@ -75,42 +71,24 @@ function codeDeployTiming(stacks: Stacks, stack: string): DeploymentTiming {
       : numberProperty(termination?.TerminationWaitTimeInMinutes ?? 0, `${what} TerminationWaitTimeInMinutes`);
   const name = group.properties.DeploymentConfigName;
   if (typeof name === "string") {
-    for (const { pattern, timing } of PREDEFINED) {
+    for (const { pattern, strategy } of PREDEFINED) {
       const match = pattern.exec(name);
-      if (match) return { ...timing(match), bakeTimeInMinutes };
+      if (match)
+        return ecsTiming(strategy, { percent: Number(match[1]), intervalMinutes: Number(match[2]) }, bakeTimeInMinutes);
     }
     throw new TemplateError(`${what} uses ${name}, which is not one of CodeDeploy's predefined ECS configurations`);
   }
   const config = stacks.referenced(stack, name, `${what} DeploymentConfigName`);
   const routing = asRecord(config.properties.TrafficRoutingConfig) ?? {};
-  const canary = asRecord(routing.TimeBasedCanary);
-  const linear = asRecord(routing.TimeBasedLinear);
-  const field = (value: unknown, label: string) =>
-    numberProperty(value, `${config.stack}: ${config.logicalId} ${label}`);
-  switch (routing.Type) {
-    case "AllAtOnce":
-      return { strategy: "BLUE_GREEN", bakeTimeInMinutes };
-    case "TimeBasedCanary":
-      return {
-        strategy: "CANARY",
-        bakeTimeInMinutes,
-        canaryConfiguration: {
-          canaryPercent: field(canary?.CanaryPercentage, "CanaryPercentage"),
-          canaryBakeTimeInMinutes: field(canary?.CanaryInterval, "CanaryInterval"),
-        },
-      };
-    case "TimeBasedLinear":
-      return {
-        strategy: "LINEAR",
-        bakeTimeInMinutes,
-        linearConfiguration: {
-          stepPercent: field(linear?.LinearPercentage, "LinearPercentage"),
-          stepBakeTimeInMinutes: field(linear?.LinearInterval, "LinearInterval"),
-        },
-      };
-    default:
-      throw new TemplateError(
-        `${config.stack}: ${config.logicalId} TrafficRoutingConfig.Type ${String(routing.Type)} is unknown`,
-      );
+  const type = ROUTING_TYPES[String(routing.Type)];
+  if (!type) {
+    throw new TemplateError(
+      `${config.stack}: ${config.logicalId} TrafficRoutingConfig.Type ${String(routing.Type)} is unknown`,
+    );
   }
+  if (!type.step) return ecsTiming(type.strategy, { percent: 100, intervalMinutes: 0 }, bakeTimeInMinutes);
+  const [block, percent, interval] = type.step;
+  const fields = asRecord(routing[block]);
+  const field = (label: string) => numberProperty(fields?.[label], `${config.stack}: ${config.logicalId} ${label}`);
+  return ecsTiming(type.strategy, { percent: field(percent), intervalMinutes: field(interval) }, bakeTimeInMinutes);
 }
