@@ -8,12 +8,12 @@ import {
   packageNameProblem,
   resolvePackageSettings,
 } from "../package/settings.ts";
-import { installAction } from "../plop/install-action.ts";
 import { question } from "../plop/interactive.ts";
-import { commandRows, nextStepsAction } from "../plop/next-steps.ts";
+import { newFolderActions } from "../plop/new-folder-actions.ts";
+import { commandRows } from "../plop/next-steps.ts";
 import { formatFiles } from "../workspace/format.ts";
 import { installSkipped } from "../workspace/install.ts";
-import { createFolder, removeFolder } from "../workspace/new-folder.ts";
+import { createFolder } from "../workspace/new-folder.ts";
 
 export const CREATE_PACKAGE_ACTION = "create-package";
 
@@ -55,24 +55,15 @@ export function registerPackageGenerator(plop: NodePlopAPI, root: string, intera
         interactive,
       ),
     ],
-    actions: () => {
-      const run: Run = {};
-      return [
-        { type: CREATE_PACKAGE_ACTION, run },
-        installAction(root, () => removeFolder(root, `packages/${run.settings?.name}`)),
-        nextStepsAction(() => {
-          const { name, packageName } = run.settings as PackageSettings;
-          return [
-            "Next:",
-            ...commandRows([
-              ...(installSkipped() ? [["pnpm install", "link the new package (skipped)"] as const] : []),
-              [`pnpm --filter ${packageName} test`, "its tests"],
-              [`"${packageName}": "workspace:*"`, "add to a service's dependencies, then pnpm install"],
-              [`git add packages/${name} pnpm-lock.yaml`, "then commit and push"],
-            ]),
-          ];
-        }),
-      ];
-    },
+    actions: () =>
+      newFolderActions<PackageSettings>(root, CREATE_PACKAGE_ACTION, "packages", ({ name, packageName }) => [
+        "Next:",
+        ...commandRows([
+          ...(installSkipped() ? [["pnpm install", "link the new package (skipped)"] as const] : []),
+          [`pnpm --filter ${packageName} test`, "its tests"],
+          [`"${packageName}": "workspace:*"`, "add to a service's dependencies, then pnpm install"],
+          [`git add packages/${name} pnpm-lock.yaml`, "then commit and push"],
+        ]),
+      ]),
   });
 }

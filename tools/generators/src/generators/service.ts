@@ -5,9 +5,9 @@ import {
   sharedLoadBalancerIndex,
 } from "@repo/service-contract";
 import type { NodePlopAPI } from "node-plop";
-import { installAction } from "../plop/install-action.ts";
 import { given, listBypass, question, withBypass } from "../plop/interactive.ts";
-import { commandRows, nextStepsAction, serviceStackName } from "../plop/next-steps.ts";
+import { newFolderActions } from "../plop/new-folder-actions.ts";
+import { commandRows, serviceStackName } from "../plop/next-steps.ts";
 import { deriveService, readTemplateFiles } from "../service/derive.ts";
 import {
   chosenEngine,
@@ -34,7 +34,7 @@ import {
   templateManifest,
 } from "../service/settings.ts";
 import { installSkipped } from "../workspace/install.ts";
-import { createFolder, removeFolder } from "../workspace/new-folder.ts";
+import { createFolder } from "../workspace/new-folder.ts";
 
 export const CREATE_SERVICE_ACTION = "create-service";
 
@@ -161,14 +161,8 @@ export function registerServiceGenerator(plop: NodePlopAPI, root: string, intera
         interactive,
       ),
     ],
-    actions: () => {
-      const run: Run = {};
-      return [
-        { type: CREATE_SERVICE_ACTION, run },
-        installAction(root, () => removeFolder(root, `apps/${run.settings?.name}`)),
-        nextStepsAction(() => nextSteps(root, run.settings as ServiceSettings)),
-      ];
-    },
+    actions: () =>
+      newFolderActions<ServiceSettings>(root, CREATE_SERVICE_ACTION, "apps", (settings) => nextSteps(root, settings)),
   });
 }
 
