@@ -1,7 +1,7 @@
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as elbv2 from "aws-cdk-lib/aws-elasticloadbalancingv2";
 import { Construct } from "constructs";
-import { createInternetFacingAlb, type InternetFacingAlbProps } from "./internet-facing-alb.ts";
+import { createInternetFacingAlb, type InternetFacingAlb, type InternetFacingAlbProps } from "./internet-facing-alb.ts";
 
 /** What a request that no service's rule matches gets. */
 const NOT_ROUTED = elbv2.ListenerAction.fixedResponse(404, {
@@ -17,24 +17,14 @@ export interface RoutingLoadBalancerProps extends InternetFacingAlbProps {}
  * service's dedicated one.
  */
 export class RoutingLoadBalancer extends Construct {
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  readonly securityGroup: ec2.SecurityGroup;
-  readonly productionListener: elbv2.ApplicationListener;
-  readonly testListener: elbv2.ApplicationListener;
-  readonly url: string;
-  readonly testUrl: string;
+  /** The load balancer, its security group, listeners and URLs. */
+  readonly alb: InternetFacingAlb;
 
   constructor(scope: Construct, id: string, props: RoutingLoadBalancerProps) {
     super(scope, id);
-    const alb = createInternetFacingAlb(this, props, { production: NOT_ROUTED, test: NOT_ROUTED });
-    this.loadBalancer = alb.loadBalancer;
-    this.securityGroup = alb.securityGroup;
-    this.productionListener = alb.productionListener;
-    this.testListener = alb.testListener;
-    this.url = alb.url;
-    this.testUrl = alb.testUrl;
+    this.alb = createInternetFacingAlb(this, props, { production: NOT_ROUTED, test: NOT_ROUTED });
     // Requests go only to the services' tasks, which run in the VPC: on any port, since each service has its own.
-    this.securityGroup.addEgressRule(
+    this.alb.securityGroup.addEgressRule(
       ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
       ec2.Port.tcpRange(1024, 65535),
       "to the services' tasks in the VPC",

@@ -98,10 +98,11 @@ export function deploymentEngineParts(scope: Construct, input: DeploymentEngineI
   }
 
   const route = serviceRoute(manifest);
-  const routing =
+  const routing = (
     loadBalancerMode(manifest) === "shared"
       ? shared.sharedLoadBalancers.get(sharedLoadBalancerIndex(route.priority))
-      : new RoutingLoadBalancer(scope, "LoadBalancer", { ...balancer, vpc: shared.vpc, name: manifest.name });
+      : new RoutingLoadBalancer(scope, "LoadBalancer", { ...balancer, vpc: shared.vpc, name: manifest.name })
+  ).alb;
   const traffic = new ServiceListenerRules(scope, "Routes", {
     ...common,
     route,

@@ -125,7 +125,7 @@ export class SharedStack extends Stack {
       logsBucket: this.logsBucket,
     });
     for (const [index, loadBalancer] of this.sharedLoadBalancers.all) {
-      new CfnOutput(this, `SharedLoadBalancer${index}Url`, { value: loadBalancer.url });
+      new CfnOutput(this, `SharedLoadBalancer${index}Url`, { value: loadBalancer.alb.url });
     }
 
     new CfnOutput(this, "ClusterName", { value: this.cluster.clusterName });

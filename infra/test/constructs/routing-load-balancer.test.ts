@@ -52,16 +52,18 @@ describe("RoutingLoadBalancer", () => {
   });
 
   it("exposes its listeners, security group and URLs for the services' rules", () => {
-    const dns = stack.resolve(lb.loadBalancer.loadBalancerDnsName);
-    expect(stack.resolve(lb.url)).toEqual({ "Fn::Join": ["", ["http://", dns]] });
-    expect(stack.resolve(lb.testUrl)).toEqual({ "Fn::Join": ["", ["http://", dns, ":8080"]] });
+    const dns = stack.resolve(lb.alb.loadBalancer.loadBalancerDnsName);
+    expect(stack.resolve(lb.alb.url)).toEqual({ "Fn::Join": ["", ["http://", dns]] });
+    expect(stack.resolve(lb.alb.testUrl)).toEqual({ "Fn::Join": ["", ["http://", dns, ":8080"]] });
     template.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", {
-      SecurityGroups: [stack.resolve(lb.securityGroup.securityGroupId)],
+      SecurityGroups: [stack.resolve(lb.alb.securityGroup.securityGroupId)],
     });
     template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", {
       Port: 80,
-      LoadBalancerArn: stack.resolve(lb.loadBalancer.loadBalancerArn),
+      LoadBalancerArn: stack.resolve(lb.alb.loadBalancer.loadBalancerArn),
     });
-    expect(stack.resolve(lb.productionListener.listenerArn)).not.toEqual(stack.resolve(lb.testListener.listenerArn));
+    expect(stack.resolve(lb.alb.productionListener.listenerArn)).not.toEqual(
+      stack.resolve(lb.alb.testListener.listenerArn),
+    );
   });
 });
