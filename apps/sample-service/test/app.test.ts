@@ -93,19 +93,27 @@ describe("greetings", () => {
       .expect(201);
   });
 
-  it("rejects a POST without a body with 400", async () => {
-    const res = await request(appFor().app).post("/greetings").expect(400);
-    expect(res.body.error).toMatchObject({ code: "validation_failed", message: "body: must be a JSON object" });
-  });
-
-  it("rejects malformed JSON with 400 invalid_json", async () => {
-    const res = await request(appFor().app)
-      .post("/greetings")
-      .set("Content-Type", "application/json")
-      .send('{"name": "Ada"')
-      .expect(400)
-      .expect("Content-Type", /json/);
-    expect(res.body.error).toMatchObject({ code: "invalid_json", message: "Request body is not valid JSON" });
+  it.each([
+    [
+      "a POST without a body",
+      undefined,
+      undefined,
+      400,
+      { code: "validation_failed", message: "body: must be a JSON object" },
+    ],
+    [
+      "malformed JSON",
+      "application/json",
+      '{"name": "Ada"',
+      400,
+      { code: "invalid_json", message: "Request body is not valid JSON" },
+    ],
+    ["a body that is not JSON", "text/plain", "name=Ada", 415, { code: "unsupported_media_type" }],
+  ])("rejects %s with %i and a JSON error", async (_what, contentType, body, status, error) => {
+    const post = request(appFor().app).post("/greetings");
+    if (contentType) post.set("Content-Type", contentType);
+    const res = await (body === undefined ? post : post.send(body)).expect(status).expect("Content-Type", /json/);
+    expect(res.body.error).toMatchObject(error);
   });
 
   it("rejects a body over BODY_LIMIT with 413", async () => {
@@ -115,15 +123,6 @@ describe("greetings", () => {
       .send({ name: "x".repeat(2000) })
       .expect(413);
     expect(res.body.error).toMatchObject({ code: "payload_too_large", message: "Request body is larger than 1kb" });
-  });
-
-  it("rejects a body that is not JSON with 415", async () => {
-    const res = await request(appFor().app)
-      .post("/greetings")
-      .set("Content-Type", "text/plain")
-      .send("name=Ada")
-      .expect(415);
-    expect(res.body.error.code).toBe("unsupported_media_type");
   });
 
   it("keeps at most `capacity` greetings, dropping the oldest", () => {

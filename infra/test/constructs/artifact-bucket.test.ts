@@ -2,7 +2,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ArtifactBucket } from "../../lib/constructs/artifact-bucket.ts";
-import { bucketPolicy, PRIVATE, SSE_KMS_AWS_MANAGED } from "../support/buckets.ts";
+import { bucketPolicy, expiringLifecycle, PRIVATE, SSE_KMS_AWS_MANAGED } from "../support/buckets.ts";
 import { bareStack, LOGS_BUCKET_NAME } from "../support/stack.ts";
 
 describe("ArtifactBucket", () => {
@@ -36,17 +36,7 @@ describe("ArtifactBucket", () => {
 
   it("expires artifacts after the given days, old versions after a day, unfinished uploads after a day", () => {
     template.hasResourceProperties("AWS::S3::Bucket", {
-      LifecycleConfiguration: {
-        Rules: [
-          {
-            Id: "expire-artifacts",
-            Status: "Enabled",
-            ExpirationInDays: 45,
-            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-          },
-        ],
-      },
+      LifecycleConfiguration: expiringLifecycle("expire-artifacts", 45),
     });
   });
 

@@ -88,30 +88,31 @@ describe("DeploymentAlarms", () => {
     for (const set of dimensions) expect(set.map((d) => d.Name)).toContain("TargetGroup");
   });
 
-  it("alarms on an unhealthy host in either target group", () => {
-    for (const group of groups()) {
-      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+  it.each([
+    [
+      "an unhealthy host",
+      {
         MetricName: "UnHealthyHostCount",
-        Dimensions: dimensionsOf(group),
         Statistic: "Maximum",
         Threshold: 1,
         EvaluationPeriods: 2,
         DatapointsToAlarm: 2,
-      });
-    }
-  });
-
-  it("alarms on each target group's p95 response time above the threshold, three minutes running", () => {
-    for (const group of groups()) {
-      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      },
+    ],
+    [
+      "a p95 response time above the threshold, three minutes running",
+      {
         MetricName: "TargetResponseTime",
-        Dimensions: dimensionsOf(group),
         ExtendedStatistic: "p95",
         Threshold: 1.5,
         ComparisonOperator: "GreaterThanThreshold",
         EvaluationPeriods: 3,
         DatapointsToAlarm: 3,
-      });
+      },
+    ],
+  ])("alarms on %s in either target group", (_what, alarm) => {
+    for (const group of groups()) {
+      template.hasResourceProperties("AWS::CloudWatch::Alarm", { ...alarm, Dimensions: dimensionsOf(group) });
     }
   });
 

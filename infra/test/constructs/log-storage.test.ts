@@ -2,7 +2,7 @@ import type { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACT_ACCESS_LOG_PREFIX, LOAD_BALANCER_LOG_PREFIX, LogStorage } from "../../lib/constructs/log-storage.ts";
-import { bucketPolicy, PRIVATE, SSE_S3 } from "../support/buckets.ts";
+import { bucketPolicy, expiringLifecycle, PRIVATE, SSE_S3 } from "../support/buckets.ts";
 import { bareStack, UNIT_ENV } from "../support/stack.ts";
 
 function storage(region: string = UNIT_ENV.region): { stack: Stack; storage: LogStorage; template: Template } {
@@ -26,17 +26,7 @@ describe("LogStorage", () => {
         PublicAccessBlockConfiguration: PRIVATE,
         VersioningConfiguration: { Status: "Enabled" },
         LoggingConfiguration: Match.absent(),
-        LifecycleConfiguration: {
-          Rules: [
-            {
-              Id: "expire-logs",
-              Status: "Enabled",
-              ExpirationInDays: 45,
-              NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-            },
-          ],
-        },
+        LifecycleConfiguration: expiringLifecycle("expire-logs", 45),
       },
       DeletionPolicy: "Retain",
     });

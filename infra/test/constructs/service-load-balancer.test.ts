@@ -2,7 +2,7 @@
 // CodeDeploy's blue and green target groups, on the listeners' default actions.
 import type { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LOAD_BALANCER_LOG_PREFIX } from "../../lib/constructs/log-storage.ts";
 import type { ServiceLoadBalancer } from "../../lib/constructs/service-load-balancer.ts";
 import { bareStack, serviceLoadBalancer } from "../support/stack.ts";
@@ -20,12 +20,7 @@ const forwardTo = (stack: Stack, group: ServiceLoadBalancer["blueTargetGroup"]) 
 ];
 
 describe("ServiceLoadBalancer", () => {
-  let stack: Stack;
-  let lb: ServiceLoadBalancer;
-  let template: Template;
-  beforeAll(() => {
-    ({ stack, lb, template } = loadBalancer());
-  });
+  const { stack, lb, template } = loadBalancer();
 
   it("has a blue and a green target group on the container port with the service's health path", () => {
     template.resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 2);

@@ -3,7 +3,7 @@ import type { Stack } from "aws-cdk-lib";
 import { Capture, Match, Template } from "aws-cdk-lib/assertions";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as logs from "aws-cdk-lib/aws-logs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ServiceTaskDefinition } from "../../lib/constructs/service-task-definition.ts";
 import { bareStack, serviceManifest } from "../support/stack.ts";
 
@@ -33,12 +33,7 @@ function taskDefinition(manifest = MANIFEST): { stack: Stack; task: ServiceTaskD
 }
 
 describe("ServiceTaskDefinition", () => {
-  let stack: Stack;
-  let task: ServiceTaskDefinition;
-  let template: Template;
-  beforeAll(() => {
-    ({ stack, task, template } = taskDefinition());
-  });
+  const { stack, task, template } = taskDefinition();
 
   it("registers the given family with the manifest's cpu and memory on the contract's platform", () => {
     template.resourceCountIs("AWS::ECS::TaskDefinition", 1);

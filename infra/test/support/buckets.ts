@@ -27,3 +27,18 @@ export function bucketPolicy(stack: Stack, template: Template, bucket: { bucketN
   expect(policies).toHaveLength(1);
   return policies[0]?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
 }
+
+/** The lifecycle every bucket of the app has: objects expire after `days`, old versions and unfinished uploads after a day. */
+export function expiringLifecycle(id: string, days: number) {
+  return {
+    Rules: [
+      {
+        Id: id,
+        Status: "Enabled",
+        ExpirationInDays: days,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+    ],
+  };
+}

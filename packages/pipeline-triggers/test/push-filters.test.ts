@@ -8,6 +8,7 @@ import {
   TriggerLimitError,
   triggerGlobs,
 } from "../src/index.ts";
+import { sampleLikeTriggerPaths } from "./support/sample-paths.ts";
 
 const { maxFilePathIncludes, maxPatternLength, maxPushFilters } = CODEPIPELINE_TRIGGER_LIMITS;
 
@@ -104,20 +105,7 @@ describe("codePipelinePushFilters", () => {
   });
 
   it("packs a sample-sized list (over 8 paths) into brace groups in one filter, matching exactly the same files", () => {
-    const paths = [
-      ".dockerignore",
-      ".npmrc",
-      "apps/orders/",
-      "appspec.yaml",
-      "buildspec.yml",
-      "package.json",
-      "packages/create-new-task-def/",
-      "packages/tsconfig/",
-      "pnpm-lock.yaml",
-      "pnpm-workspace.yaml",
-      "taskdef.template.json",
-      "turbo.json",
-    ];
+    const paths = [...sampleLikeTriggerPaths("apps/orders"), ".npmrc"].sort();
     const filters = codePipelinePushFilters(paths, "main");
 
     expect(filters).toEqual([

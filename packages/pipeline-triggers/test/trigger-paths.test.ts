@@ -9,6 +9,7 @@ import {
   triggerPathsForAllServices,
   WorkspaceError,
 } from "../src/index.ts";
+import { sampleLikeTriggerPaths } from "./support/sample-paths.ts";
 import { createWorkspace, removeWorkspaces } from "./support/temp-workspace.ts";
 
 afterEach(removeWorkspaces);
@@ -42,19 +43,7 @@ describe("triggerPathsFor", () => {
       files: ROOT_FILES,
     });
 
-    expect(triggerPathsFor(root, "apps/sample")).toEqual([
-      ".dockerignore",
-      "apps/sample/",
-      "appspec.yaml",
-      "buildspec.yml",
-      "package.json",
-      "packages/create-new-task-def/",
-      "packages/tsconfig/",
-      "pnpm-lock.yaml",
-      "pnpm-workspace.yaml",
-      "taskdef.template.json",
-      "turbo.json",
-    ]);
+    expect(triggerPathsFor(root, "apps/sample")).toEqual(sampleLikeTriggerPaths("apps/sample"));
   });
 
   it("adds .npmrc only when the repository has one, and leaves out root files that do not exist", () => {

@@ -38,30 +38,31 @@ describe("the least time a deployment configuration takes", () => {
 });
 
 describe("the production traffic shifts of a deployment configuration", () => {
-  it("all at once", () => {
-    expect(trafficShifts({ strategy: "BLUE_GREEN", bakeTimeInMinutes: 15 })).toEqual([
-      { percent: 100, waitMinutes: 0 },
-    ]);
+  it.each([
+    ["all at once", { strategy: "BLUE_GREEN", bakeTimeInMinutes: 15 }, [[100, 0]]],
+    [
+      "a canary, then the rest",
+      { strategy: "CANARY", canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 } },
+      [
+        [10, 5],
+        [100, 0],
+      ],
+    ],
+    [
+      "linear steps, the last one capped at 100 percent and followed by no wait",
+      { strategy: "LINEAR", linearConfiguration: { stepPercent: 30, stepBakeTimeInMinutes: 2 } },
+      [
+        [30, 2],
+        [60, 2],
+        [90, 2],
+        [100, 0],
+      ],
+    ],
+  ])("%s", (_what, config, shifts) => {
+    expect(trafficShifts(config)).toEqual(shifts.map(([percent, waitMinutes]) => ({ percent, waitMinutes })));
   });
 
-  it("a canary, then the rest", () => {
-    expect(
-      trafficShifts({ strategy: "CANARY", canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 } }),
-    ).toEqual([
-      { percent: 10, waitMinutes: 5 },
-      { percent: 100, waitMinutes: 0 },
-    ]);
-  });
-
-  it("linear steps, the last one capped at 100 percent and followed by no wait", () => {
-    expect(
-      trafficShifts({ strategy: "LINEAR", linearConfiguration: { stepPercent: 30, stepBakeTimeInMinutes: 2 } }),
-    ).toEqual([
-      { percent: 30, waitMinutes: 2 },
-      { percent: 60, waitMinutes: 2 },
-      { percent: 90, waitMinutes: 2 },
-      { percent: 100, waitMinutes: 0 },
-    ]);
+  it("adds linear steps without rounding drift", () => {
     expect(
       trafficShifts({ strategy: "LINEAR", linearConfiguration: { stepPercent: 3.3, stepBakeTimeInMinutes: 1 } })[2],
     ).toEqual({ percent: 9.9, waitMinutes: 1 });
