@@ -11,9 +11,11 @@ export const CHECK_TYPES = "tsc -p tsconfig.json";
 
 /**
  * Type-checks every workspace package in `root` that has a check-types script: the packages checked (folders) and
- * the type errors, formatted as tsc prints them (none: they all pass). Checking them together finds what checking each alone finds because every package
- * must have the same compiler options and every file is a module (moduleDetection "force"): a file sees another
- * package's code only through its imports, as it does alone. A package whose script or options differ is an error.
+ * the type errors, formatted as tsc prints them (none: they all pass). Together finds what each alone finds: every
+ * package must have the same compiler options, and every file is a module (moduleDetection "force"), so a file sees
+ * another package's code only through its imports. The exception, a `declare global` (the services' Express.Locals),
+ * reaches only code that uses Express: the services, which each declare it. A package whose script or options
+ * differ is an error, not skipped.
  */
 export function typeCheckWorkspace(root: string): { packages: string[]; errors: string[] } {
   const configs = readWorkspace(root)
