@@ -84,7 +84,7 @@ function serviceStack(app: App, index: number, shared: Shared): Stack {
   const source = new codepipeline.Artifact("Source");
   const built = new codepipeline.Artifact("Built");
   const project = new codebuild.PipelineProject(stack, "Build", {
-    environment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, privileged: true },
+    environment: { privileged: true },
   });
   repository.grantPullPush(project);
   new codepipeline.Pipeline(stack, "Pipeline", {
