@@ -1,34 +1,11 @@
-// The CDK app: `cdk synth`, `cdk deploy` run this (cdk.json "app").
-// INFRA_REPO_ROOT points service discovery at another repository root; DEPLOYMENT_CONFIG at another config file.
-import path from "node:path";
-import { RouterConfigError } from "@repo/lambdas";
-import { TriggerLimitError, WorkspaceError } from "@repo/pipeline-triggers";
-import { DeploymentConfigError, ManifestError } from "@repo/service-contract";
-import { ComplianceExceptionsError } from "../lib/compliance/exceptions.ts";
-import { buildInfra, createApp, DEFAULT_CONFIG_FILE, DEFAULT_REPO_ROOT } from "../lib/infra-app.ts";
+// The CDK app: `cdk synth`, `cdk deploy` run this (cdk.json "app") under Node's own type stripping (no tsx).
+// V8's compile cache keeps what Node compiled (aws-cdk-lib, cdk-nag, the stripped TypeScript) for the next synth.
+// Static imports load before a module's body runs: enable it here, then import the app.
+import module from "node:module";
+import { fileURLToPath } from "node:url";
+import { startTimings, timedAsync } from "../lib/synth-timings.ts";
 
-// cdk.json's context also when run without the CLI (e.g. `tsx bin/app.ts`); the CLI's context still wins.
-const app = createApp();
-try {
-  const infra = buildInfra(app, {
-    repoRoot: process.env.INFRA_REPO_ROOT ? path.resolve(process.env.INFRA_REPO_ROOT) : DEFAULT_REPO_ROOT,
-    configFile: process.env.DEPLOYMENT_CONFIG ? path.resolve(process.env.DEPLOYMENT_CONFIG) : DEFAULT_CONFIG_FILE,
-  });
-  if (infra.services.length === 0) {
-    console.warn("No service found (apps/*/service.json): only the shared stack will be synthesized.");
-  }
-  app.synth();
-} catch (error) {
-  if (
-    error instanceof ManifestError ||
-    error instanceof DeploymentConfigError ||
-    error instanceof WorkspaceError ||
-    error instanceof TriggerLimitError ||
-    error instanceof RouterConfigError ||
-    error instanceof ComplianceExceptionsError
-  ) {
-    console.error(`error: ${error.message}`);
-    process.exit(1);
-  }
-  throw error;
-}
+startTimings();
+module.enableCompileCache(fileURLToPath(new URL("../.cache/node-compile", import.meta.url)));
+const { synth } = await timedAsync("other modules load", () => import("./synth.ts"));
+synth();

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { triggerPathsForAllServices } from "@repo/pipeline-triggers";
 import {
+  DEPLOYMENT_CONFIG_FILE,
   type DeploymentConfig,
   type DiscoveredService,
   discoverServices,
@@ -26,10 +27,11 @@ import { loadExceptions, stackKinds } from "./compliance/exceptions.ts";
 import { LambdaLogRetention } from "./lambda-log-retention.ts";
 import { ServiceStack } from "./stacks/service-stack.ts";
 import { SharedStack } from "./stacks/shared-stack.ts";
+import { type SynthPhase, timed } from "./synth-timings.ts";
 
 export const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const DEFAULT_REPO_ROOT = path.resolve(INFRA_ROOT, "..");
-export const DEFAULT_CONFIG_FILE = path.join(INFRA_ROOT, "deployment.config.json");
+export const DEFAULT_CONFIG_FILE = path.join(DEFAULT_REPO_ROOT, DEPLOYMENT_CONFIG_FILE);
 /** The Control Tower controls a resource may fail at the control-tower compliance level, each with its reason. */
 export const CONTROL_TOWER_EXCEPTIONS_FILE = path.join(INFRA_ROOT, "compliance", "exceptions.json");
 
@@ -145,14 +147,23 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
   if (config.compliance === "control-tower") {
     for (const stack of [shared, ...serviceStacks]) applyControlTowerLevel(stack);
     if (options.controlTowerChecks ?? true) {
-      Validations.of(app).addPlugins(
-        new ControlTowerChecks({
-          exceptions: loadExceptions(CONTROL_TOWER_EXCEPTIONS_FILE),
-          stackKinds: stackKinds(shared, serviceStacks),
-        }),
-      );
+      const checks = new ControlTowerChecks({
+        exceptions: loadExceptions(CONTROL_TOWER_EXCEPTIONS_FILE),
+        stackKinds: stackKinds(shared, serviceStacks),
+      });
+      Validations.of(app).addPlugins(timedPlugin("control-tower validation", checks));
     }
   }
-  if (options.nag ?? true) Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app, { verbose: true }));
+  if (options.nag ?? true) {
+    const nag = new cdkNag.AwsSolutionsChecks(app, { verbose: true });
+    Validations.of(app).addPlugins(timedPlugin("cdk-nag validation", nag));
+  }
   return { shared, services: serviceStacks, config };
+}
+
+/** `plugin`, its validation charged to `phase` (see synth-timings.ts). */
+function timedPlugin<Plugin extends { validate(context: never): unknown }>(phase: SynthPhase, plugin: Plugin): Plugin {
+  const validate = plugin.validate.bind(plugin);
+  plugin.validate = ((context: never) => timed(phase, () => validate(context))) as Plugin["validate"];
+  return plugin;
 }

@@ -5,6 +5,7 @@ import type { DiscoveredService } from "@repo/service-contract";
 import { AssetHashType, type AssetOptions, FileSystem, IgnoreMode } from "aws-cdk-lib";
 import { Platform } from "aws-cdk-lib/aws-ecr-assets";
 import * as ecs from "aws-cdk-lib/aws-ecs";
+import { timed } from "./synth-timings.ts";
 
 /** Prefix of the SERVICE_VERSION an image built by `cdk deploy` reports on GET / (the pipeline's images report their tag). */
 export const INITIAL_VERSION_PREFIX = "cdk-";
@@ -34,7 +35,9 @@ export function triggerPathsFingerprint(repoRoot: string, triggerPaths: readonly
     ...triggerPaths.map((entry) => `!${entry.endsWith("/") ? entry.slice(0, -1) : entry}`),
     ...dockerIgnorePatterns(repoRoot),
   ];
-  return FileSystem.fingerprint(path.resolve(repoRoot), { exclude, ignoreMode: IgnoreMode.DOCKER });
+  return timed("asset hashing", () =>
+    FileSystem.fingerprint(path.resolve(repoRoot), { exclude, ignoreMode: IgnoreMode.DOCKER }),
+  );
 }
 
 /** SERVICE_VERSION of an image `cdk deploy` builds: derived from what it is built from, e.g. `cdk-3fa9c2d41b07`. */

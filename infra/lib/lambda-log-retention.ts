@@ -10,7 +10,11 @@ import type { IConstruct } from "constructs";
  * providers, not these CfnResource-based ones, hence this aspect.
  */
 export class LambdaLogRetention implements IAspect {
-  constructor(private readonly retention: logs.RetentionDays) {}
+  private readonly retention: logs.RetentionDays;
+
+  constructor(retention: logs.RetentionDays) {
+    this.retention = retention;
+  }
 
   visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== "AWS::Lambda::Function") return;

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const SKIPPED = new Set(["node_modules", ".git", "dist", "cdk.out", ".turbo", "coverage"]);
+const SKIPPED = new Set(["node_modules", ".git", "dist", "cdk.out", ".turbo", "coverage", ".cache"]);
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TEMPLATE_SERVICE = "sample-service";
 

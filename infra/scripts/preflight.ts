@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { DeploymentConfigError, loadDeploymentConfig } from "@repo/service-contract";
+import { DEPLOYMENT_CONFIG_FILE, DeploymentConfigError, loadDeploymentConfig } from "@repo/service-contract";
 
 const INFRA_ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** `cdk bootstrap`'s default qualifier (cdk.json can override it). */
@@ -157,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  let configFile = process.env.DEPLOYMENT_CONFIG ?? path.join(INFRA_ROOT, "deployment.config.json");
+  let configFile = process.env.DEPLOYMENT_CONFIG ?? path.join(INFRA_ROOT, "..", DEPLOYMENT_CONFIG_FILE);
   let checkContainerEngine = true;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];

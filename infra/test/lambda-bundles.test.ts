@@ -1,10 +1,13 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { ecsHookEnvironment, LAMBDA_NAMES, smokeTestEnvironment } from "@repo/lambdas";
 import { buildSync } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleLambda } from "../lib/lambda-bundle.ts";
+import { bundleKey, bundleLambda, LAMBDA_CACHE_DIR } from "../lib/lambda-bundle.ts";
 import { DUMMY_AWS_ENV, type FakeEndpoint, json, startEndpoint } from "./support/aws-endpoint.ts";
 
 const require = createRequire(import.meta.url);
@@ -43,10 +46,10 @@ describe("@repo/lambdas as infra bundles it", () => {
     await Promise.all([green.close(), codeDeploy.close()]);
   });
 
-  it("bundles every function once per process, into its own folder", () => {
+  it("bundles every function once per process, into its own folder named by its content key", () => {
     for (const name of LAMBDA_NAMES) {
       const folder = bundleLambda(name);
-      expect(folder).toMatch(new RegExp(`dist/lambda/${name}$`));
+      expect(folder).toMatch(new RegExp(`\\.cache/lambda/${name}/[0-9a-f]{16}$`));
       expect(bundleLambda(name)).toBe(folder);
     }
   });
@@ -101,5 +104,47 @@ describe("@repo/lambdas as infra bundles it", () => {
       );
     });
     expect(response).toEqual({ hookStatus: "SUCCEEDED" });
+  });
+});
+
+describe("the Lambda bundle cache", () => {
+  it("names each bundle by the key of the inputs it recorded, so the next synth finds it", () => {
+    for (const name of LAMBDA_NAMES) {
+      const folder = bundleLambda(name);
+      const inputs = JSON.parse(readFileSync(path.join(LAMBDA_CACHE_DIR, name, "inputs.json"), "utf8")) as string[];
+      expect(inputs).toContain(path.posix.join("packages", "lambdas", "src", name, "index.ts"));
+      expect(bundleKey(name, inputs)).toBe(path.basename(folder));
+    }
+  });
+
+  it("changes the key with an input's content, its package.json or the lockfile; none when an input is gone", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "lambda-key-"));
+    try {
+      mkdirSync(path.join(root, "pkg", "src"), { recursive: true });
+      const write = (file: string, text: string) => writeFileSync(path.join(root, file), text);
+      write("pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+      write("pkg/package.json", '{ "name": "pkg" }');
+      write("pkg/src/index.ts", "export const a = 1;");
+      const inputs = ["pkg/src/index.ts"];
+      const key = () => bundleKey("push-router", inputs, root);
+      const first = key();
+      expect(first).toMatch(/^[0-9a-f]{16}$/);
+      expect(key()).toBe(first);
+      expect(bundleKey("test-traffic-hook", inputs, root)).not.toBe(first);
+      const seen = new Set([first]);
+      for (const [file, text] of [
+        ["pkg/src/index.ts", "export const a = 2;"],
+        ["pkg/package.json", '{ "name": "pkg", "exports": "./src/other.ts" }'],
+        ["pnpm-lock.yaml", "lockfileVersion: '9.1'\n"],
+      ] as const) {
+        write(file, text);
+        seen.add(key());
+      }
+      expect(seen.size).toBe(4);
+      rmSync(path.join(root, "pkg", "src", "index.ts"));
+      expect(key()).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

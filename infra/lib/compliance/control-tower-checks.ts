@@ -23,7 +23,11 @@ export class ControlTowerChecks implements IPolicyValidationPlugin {
   readonly name = "control-tower";
   readonly ruleIds = [...new Set(controlTowerRuleFiles().map((rule) => rule.control))];
 
-  constructor(private readonly props: ControlTowerChecksProps) {}
+  private readonly props: ControlTowerChecksProps;
+
+  constructor(props: ControlTowerChecksProps) {
+    this.props = props;
+  }
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const findings = controlTowerFindings(context.appConstruct, context.stackTemplates);

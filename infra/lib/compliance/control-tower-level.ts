@@ -34,7 +34,11 @@ export function applyControlTowerLevel(stack: Stack): void {
 }
 
 class ControlTowerLevel implements IAspect {
-  constructor(private readonly logKey: kms.IKey | undefined) {}
+  private readonly logKey: kms.IKey | undefined;
+
+  constructor(logKey: kms.IKey | undefined) {
+    this.logKey = logKey;
+  }
 
   visit(node: IConstruct): void {
     if (node instanceof logs.CfnLogGroup && node.kmsKeyId === undefined) {

@@ -55,12 +55,11 @@ export class CodeDeployBlueGreen extends Construct implements DeploymentStrategy
   /** The Deploy action's role: exactly what CodeDeployToECS needs, for this service only. */
   deployRole?: iam.Role;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly props: CodeDeployBlueGreenProps,
-  ) {
+  private readonly props: CodeDeployBlueGreenProps;
+
+  constructor(scope: Construct, id: string, props: CodeDeployBlueGreenProps) {
     super(scope, id);
+    this.props = props;
     this.application = new codedeploy.EcsApplication(this, "Application", {
       applicationName: props.names.codeDeployApplication,
     });

@@ -65,12 +65,11 @@ export class EcsNativeBlueGreen extends Construct implements DeploymentStrategy 
   deployProject?: codebuild.PipelineProject;
   private service?: ecs.FargateService;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly props: EcsNativeBlueGreenProps,
-  ) {
+  private readonly props: EcsNativeBlueGreenProps;
+
+  constructor(scope: Construct, id: string, props: EcsNativeBlueGreenProps) {
     super(scope, id);
+    this.props = props;
     const { deployment } = props;
     const config = ecsDeploymentConfiguration(deployment);
     this.deployTimeoutMinutes = minimumDeploymentDuration(config).minutes + DEPLOY_MARGIN_MINUTES;

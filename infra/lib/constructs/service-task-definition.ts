@@ -107,8 +107,11 @@ class SecretByArn extends ecs.Secret {
   private readonly secretsManager: boolean;
   private readonly resourceArns: string[];
 
-  constructor(readonly arn: string) {
+  readonly arn: string;
+
+  constructor(arn: string) {
     super();
+    this.arn = arn;
     const parts = arn.split(":");
     this.secretsManager = parts[2] === "secretsmanager";
     if (this.secretsManager) {

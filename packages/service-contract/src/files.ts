@@ -5,15 +5,17 @@ import type { z } from "zod";
 
 /** Problems found in one file; the message names the file, and the field in each problem. */
 export class FileProblemsError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: readonly string[],
-  ) {
+  readonly file: string;
+  readonly problems: readonly string[];
+
+  constructor(file: string, problems: readonly string[]) {
     super(
       problems.length === 1
         ? `${file}: ${problems[0]}`
         : `${file} has ${problems.length} problems:\n${problems.map((p) => `  - ${file}: ${p}`).join("\n")}`,
     );
+    this.file = file;
+    this.problems = problems;
     this.name = "FileProblemsError";
   }
 }

@@ -48,7 +48,7 @@ export async function synthesize(request: SynthRequest): Promise<void> {
   for (const [name, value] of Object.entries(process.env)) {
     if (!/^(AWS_|CDK_)/.test(name)) env[name] = value;
   }
-  await runChecked(process.execPath, ["--import", "tsx", "bin/app.ts"], {
+  await runChecked(process.execPath, ["bin/app.ts"], {
     cwd: request.infraDir,
     env: {
       ...env,
