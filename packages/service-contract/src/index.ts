@@ -110,6 +110,7 @@ export {
   NODE_VERSION_FILE,
   nodeMajor,
   OLDEST_SUPPORTED_NODE_MAJOR,
+  SUPPORTED_NODE_ENGINES,
   workspaceRoot,
 } from "./node-runtime.ts";
 export {

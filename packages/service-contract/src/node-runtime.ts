@@ -12,6 +12,12 @@ export const NODE_VERSION_FILE = ".nvmrc";
 export const OLDEST_SUPPORTED_NODE_MAJOR = 22;
 
 /**
+ * engines.node: that line from its first release that strips TypeScript types by default (22.18.0), which the CDK
+ * app runs under (`node bin/app.ts`, no tsx).
+ */
+export const SUPPORTED_NODE_ENGINES = `>=${OLDEST_SUPPORTED_NODE_MAJOR}.18.0`;
+
+/**
  * The CodeBuild image every service's Build stage runs on, and the Node.js majors its `runtime-versions` offers.
  * Source: aws/aws-codebuild-docker-images, ubuntu/standard/8.0/runtimes.yml (nodejs: 24, 22) and its Dockerfile
  * (Ubuntu 24.04, NODE_22_VERSION / NODE_24_VERSION, Docker 28.5, buildx 0.32), read at commit 1590e48 (2026-04-09).

@@ -9,6 +9,7 @@ import {
   lambdaNodeRuntimeName,
   nodeMajor,
   OLDEST_SUPPORTED_NODE_MAJOR,
+  SUPPORTED_NODE_ENGINES,
   workspaceRoot,
 } from "../src/node-runtime.ts";
 
@@ -95,11 +96,11 @@ describe(".nvmrc is the one source of the Node.js major", () => {
     );
   });
 
-  it("every engines.node is the oldest supported line", () => {
+  it("every engines.node is the oldest supported line, from the release that strips types", () => {
     for (const file of packageJsonFiles()) {
       const engines = (JSON.parse(read(file)) as { engines?: { node?: string } }).engines;
       if (engines?.node !== undefined) {
-        expect(engines.node, `${file}: engines.node`).toBe(`>=${OLDEST_SUPPORTED_NODE_MAJOR}`);
+        expect(engines.node, `${file}: engines.node`).toBe(SUPPORTED_NODE_ENGINES);
       }
     }
   });
