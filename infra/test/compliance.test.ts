@@ -147,7 +147,10 @@ describe("compliance control-tower", () => {
       templatePaths: stacksOf(s).map((stack) => stack.templatePath),
       appConstruct: s.infra.shared.node.root,
     });
-    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+    const found = report.violations.flatMap((v) =>
+      v.violatingResources.map((r) => `${v.ruleName} ${r.resourceLogicalId}`),
+    );
+    expect(found).toEqual([]);
   });
 });
 
