@@ -13,6 +13,9 @@ const SYNTH_ONLY = [
   "test/taskdef-contract.test.ts",
   "test/build-stage-contract.test.ts",
   "test/compliance.test.ts",
+  "test/ecs-engine.test.ts",
+  "test/least-privilege.test.ts",
+  "test/test-traffic-hook.test.ts",
 ];
 
 export default defineConfig({

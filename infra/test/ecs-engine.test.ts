@@ -1,9 +1,17 @@
 // The ECS engine and the shared load balancer, across stacks: one CodeDeploy service and two ECS services on the
 // shared load balancer synthesize cdk-nag clean; rule priorities and placement never move; a `cdk deploy` after a
 // blue/green swap leaves the rules alone.
+import { SERVICES_PER_SHARED_LOAD_BALANCER } from "@repo/service-contract";
 import cdkNag from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
-import { manifest, onlyResource, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
+import {
+  manifest,
+  onlyResource,
+  resourcesOfType,
+  type Scenario,
+  synthesize,
+  type TemplateJson,
+} from "./support/synth.ts";
 
 const ecs = (name: string, port: number, priority: number, extra: Record<string, unknown> = {}) =>
   manifest(name, port, { deployment: { engine: "ecs" }, route: { priority }, ...extra });
@@ -127,9 +135,13 @@ describe("rule priorities and placement", () => {
     expect(rulesOf(removed, "reviews")).toEqual(rulesOf(before, "reviews"));
   });
 
-  it("spill over to a second shared load balancer past 50 services, keeping the first 50 where they were", () => {
-    const many = Array.from({ length: 52 }, (_, index) => ecs(`svc-${index + 1}`, 4000 + index, index + 1));
-    const s = synthesize({ manifests: many });
+  it("spill over to a second shared load balancer past 50 priorities, keeping the first 50 where they were", () => {
+    // The load balancer is chosen by priority alone (the count of services does not enter), so the priorities on
+    // either side of the boundary stand for the 50 + 2 services of a full first load balancer.
+    const limit = SERVICES_PER_SHARED_LOAD_BALANCER;
+    const s = synthesize({
+      manifests: [1, limit, limit + 1].map((priority) => ecs(`svc-${priority}`, 4000 + priority, priority)),
+    });
     expect(
       Object.keys(resourcesOfType(s.json("bluegreen-shared"), "AWS::ElasticLoadBalancingV2::LoadBalancer")),
     ).toHaveLength(2);
@@ -139,15 +151,19 @@ describe("rule priorities and placement", () => {
           ?.Properties?.ListenerArn,
       );
     expect(listenerOf("svc-1")).toContain("Shared0");
-    expect(listenerOf("svc-50")).toContain("Shared0");
-    expect(listenerOf("svc-51")).toContain("Shared1");
+    expect(listenerOf(`svc-${limit}`)).toContain("Shared0");
+    expect(listenerOf(`svc-${limit + 1}`)).toContain("Shared1");
     expect(sharedUrlOutputs(s)).toEqual(["SharedLoadBalancer0Url", "SharedLoadBalancer1Url"]);
   });
 });
 
 describe("drift safety: what CDK owns and what ECS owns", () => {
+  let before: TemplateJson;
+  beforeAll(() => {
+    before = synthesize({ manifests: [ecs("catalog", 3001, 1)] }).json("bluegreen-catalog");
+  });
+
   it("changing a native service's settings leaves its rules and target groups exactly as they were", () => {
-    const before = synthesize({ manifests: [ecs("catalog", 3001, 1)] }).json("bluegreen-catalog");
     const after = synthesize({
       manifests: [
         ecs("catalog", 3001, 1, {
@@ -169,7 +185,6 @@ describe("drift safety: what CDK owns and what ECS owns", () => {
   });
 
   it("a new health-check path updates the target groups in place and leaves the rules (ECS's weights) alone", () => {
-    const before = synthesize({ manifests: [ecs("catalog", 3001, 1)] }).json("bluegreen-catalog");
     const after = synthesize({ manifests: [ecs("catalog", 3001, 1, { healthCheckPath: "/ready" })] }).json(
       "bluegreen-catalog",
     );

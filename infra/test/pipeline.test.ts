@@ -129,6 +129,15 @@ const repositoryUri = (logicalId: string) => ({
   ],
 });
 
+let codeCommitScenario: Scenario | undefined;
+/** The app with the default (CodeCommit) source, synthesized once for the file. */
+const codeCommit = () =>
+  (codeCommitScenario ??= synthesize({
+    manifests: MANIFESTS,
+    files: FILES,
+    config: { notificationEmail: "ops@example.com" },
+  }));
+
 describe("trigger paths, from the workspace graph at synth time", () => {
   it("lists the sample service's folder, its workspace packages and the root build inputs", () => {
     expect(triggerPathsFor(REPO_ROOT, "apps/sample-service")).toEqual([
@@ -149,7 +158,7 @@ describe("trigger paths, from the workspace graph at synth time", () => {
   });
 
   it("follows a service's shared package transitively, and leaves other packages and services out", () => {
-    const s = synthesize({ manifests: MANIFESTS, files: FILES });
+    const s = codeCommit();
     const byService = Object.fromEntries(triggerPathsForAllServices(s.repoRoot).map((e) => [e.service, e.paths]));
     const root = ["buildspec.yml", "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml"];
     expect(byService.billing).toEqual([
@@ -169,7 +178,7 @@ describe("trigger paths, from the workspace graph at synth time", () => {
 describe("one pipeline per service, CodeCommit source (the default)", () => {
   let s: Scenario;
   beforeAll(() => {
-    s = synthesize({ manifests: MANIFESTS, files: FILES, config: { notificationEmail: "ops@example.com" } });
+    s = codeCommit();
   });
 
   it("is a V2 pipeline in QUEUED mode with an explicit name, keeping artifacts in its own bucket", () => {

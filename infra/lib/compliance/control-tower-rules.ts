@@ -77,9 +77,7 @@ export interface StackTemplate {
  * types), and running all 400-odd files costs seconds per synth.
  */
 export function controlTowerFindings(root: IConstruct, stacks: readonly StackTemplate[]): ControlTowerFinding[] {
-  if (stacks.length === 0) return [];
-  const present = new Set(stacks.flatMap(({ templatePath }) => resourceTypes(templatePath)));
-  const files = controlTowerRuleFiles().filter((rule) => rule.resourceTypes.some((type) => present.has(type)));
+  const files = ruleFilesFor(stacks);
   if (files.length === 0) return [];
   const controlOf = new Map(files.flatMap((file) => file.rules.map((rule) => [rule, file.control] as const)));
   const report = new cfnGuard.CfnGuardValidator({
@@ -105,6 +103,12 @@ export function controlTowerFindings(root: IConstruct, stacks: readonly StackTem
       };
     }),
   );
+}
+
+/** The rule files controlTowerFindings runs on these templates: those that mention a resource type they contain. */
+export function ruleFilesFor(stacks: readonly StackTemplate[]): ControlTowerRuleFile[] {
+  const present = new Set(stacks.flatMap(({ templatePath }) => resourceTypes(templatePath)));
+  return controlTowerRuleFiles().filter((rule) => rule.resourceTypes.some((type) => present.has(type)));
 }
 
 function resourceTypes(templatePath: string): string[] {
