@@ -73,9 +73,12 @@ describe("the shared stack", () => {
 });
 
 describe("bin/app.ts", () => {
-  const tsx = path.resolve("node_modules/.bin/tsx");
+  // As cdk.json runs it: Node's own type stripping, no tsx.
   const run = (env: Record<string, string>) =>
-    spawnSync(tsx, ["bin/app.ts"], { env: { ...process.env, CDK_OUTDIR: makeRepo([]), ...env }, encoding: "utf8" });
+    spawnSync(process.execPath, ["bin/app.ts"], {
+      env: { ...process.env, CDK_OUTDIR: makeRepo([]), ...env },
+      encoding: "utf8",
+    });
 
   it("exits 1 naming the file and field of a bad service manifest", () => {
     const root = makeRepo([manifest("orders", 3000, { cpu: 300 } as never)]);
