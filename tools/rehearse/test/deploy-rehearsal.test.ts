@@ -10,33 +10,21 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Break, DEPLOY_EXIT } from "../src/deploy/deployment.ts";
 import { type DeployRehearsal, rehearseDeploy } from "../src/deploy/rehearse-deploy.ts";
-import { synthesize } from "../src/deploy/templates.ts";
 import { renderArtifacts } from "./support/artifacts.ts";
 import { processLauncher } from "./support/process-launcher.ts";
-import { copyWithManifest, INFRA_DIR, REPO_ROOT, type RepoCopy } from "./support/repo-copy.ts";
+import { assemblies, copyWithManifest, INFRA_DIR, REPO_ROOT, type RepoCopy } from "./support/repo-copy.ts";
 import { haproxyMissing } from "./support/tools.ts";
 
 const skip = haproxyMissing();
 const work = mkdtempSync(path.join(tmpdir(), "rehearse-deploy-test-"));
 const launcher = processLauncher(REPO_ROOT, path.join(work, "launcher"));
 let ecsCopy: RepoCopy | undefined;
-const assemblies = new Map<string, Promise<string>>();
+const assembly = assemblies(work);
 
 afterAll(() => {
   ecsCopy?.remove();
   rmSync(work, { recursive: true, force: true });
 });
-
-/** The repository's stacks, synthesized by the first test that deploys it. */
-function assembly(repoRoot: string): Promise<string> {
-  let pending = assemblies.get(repoRoot);
-  if (!pending) {
-    const outDir = path.join(work, `cdk.out-${assemblies.size}`);
-    pending = synthesize({ infraDir: INFRA_DIR, repoRoot, outDir }).then(() => outDir);
-    assemblies.set(repoRoot, pending);
-  }
-  return pending;
-}
 
 /** ECS-native, linear, on the shared load balancer, with its own health check path and port. */
 function ecsRepo(): string {
