@@ -140,63 +140,68 @@ describe("the AfterAllowTestTraffic hook (real CodeDeploy client against a local
   });
 });
 
-describe("the hook's time budget: it reports in time, or fails loudly before Lambda's timeout", () => {
-  let codeDeploy: FakeAwsService;
-  let client: CodeDeployClient;
-  let answers: Answer[] = [];
+// Concurrent: most of each test is a real timeout of the reporting client, and each test has its own CodeDeploy.
+describe.concurrent("the hook's time budget: it reports in time, or fails loudly before Lambda's timeout", () => {
   let service: GreenService;
 
   beforeAll(async () => {
-    codeDeploy = await startFakeCodeDeploy(() => answers.shift());
-    client = reportingClient({ endpoint: codeDeploy.url, region: REGION, credentials: DUMMY_CREDENTIALS });
     service = await startGreen("healthy");
   });
-  afterEach(() => {
-    codeDeploy.requests.length = 0;
-    answers = [];
-  });
-  afterAll(async () => {
-    client.destroy();
-    await Promise.all([codeDeploy.close(), service.close()]);
-  });
+  afterAll(() => service.close());
 
-  const hook = (smokeTest: SmokeTestSettings = smokeSettings(service.url)) =>
-    createHandler(client, smokeTest, () => {});
+  /** A CodeDeploy answering `answers` in turn (then "ok"), its reporting client, and the hook reporting to it. */
+  async function codeDeployAnswering(answers: Answer[], onTestFinished: (cleanup: () => Promise<void>) => void) {
+    const codeDeploy = await startFakeCodeDeploy(() => answers.shift());
+    const client = reportingClient({ endpoint: codeDeploy.url, region: REGION, credentials: DUMMY_CREDENTIALS });
+    onTestFinished(async () => {
+      client.destroy();
+      await codeDeploy.close();
+    });
+    const hook = (smokeTest: SmokeTestSettings = smokeSettings(service.url)) =>
+      createHandler(client, smokeTest, () => {});
+    return { requests: codeDeploy.requests, hook };
+  }
 
   it("keeps the reserve: the smoke test ends in time to report within the invocation's remaining time", () => {
     expect(REPORT_RESERVE_MS).toBeGreaterThan(REPORT_CLIENT.maxAttempts * REPORT_CLIENT.requestTimeoutMs);
     expect(REPORT_RESERVE_MS).toBeLessThan(FULL_INVOCATION_MS / 2);
   });
 
-  it("still reports when CodeDeploy's first answer stalls: the request times out and the retry lands", async () => {
-    answers = ["stall"];
+  it("still reports when CodeDeploy's first answer stalls: the request times out and the retry lands", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { requests, hook } = await codeDeployAnswering(["stall"], onTestFinished);
     const started = Date.now();
 
     const outcome = await hook()(EVENT, lambdaContext(FULL_INVOCATION_MS));
 
     const elapsed = Date.now() - started;
     expect(outcome.status).toBe("Succeeded");
-    expect(codeDeploy.requests.map((request) => request.body.status)).toEqual(["Succeeded", "Succeeded"]);
+    expect(requests.map((request) => request.body.status)).toEqual(["Succeeded", "Succeeded"]);
     expect(elapsed).toBeGreaterThanOrEqual(REPORT_CLIENT.requestTimeoutMs);
     expect(elapsed).toBeLessThan(REPORT_CLIENT.requestTimeoutMs + 2000);
   });
 
-  it("counts a stalled attempt that CodeDeploy recorded as reported (LifecycleEventAlreadyCompleted on the retry)", async () => {
-    answers = ["stall", "already-completed"];
+  it("counts a stalled attempt that CodeDeploy recorded as reported (LifecycleEventAlreadyCompleted on the retry)", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { requests, hook } = await codeDeployAnswering(["stall", "already-completed"], onTestFinished);
 
     await expect(hook()(EVENT, lambdaContext(FULL_INVOCATION_MS))).resolves.toMatchObject({ status: "Succeeded" });
-    expect(codeDeploy.requests).toHaveLength(2);
+    expect(requests).toHaveLength(2);
   });
 
-  it("retries a throttled report", async () => {
-    answers = ["throttle"];
+  it("retries a throttled report", async ({ expect, onTestFinished }) => {
+    const { requests, hook } = await codeDeployAnswering(["throttle"], onTestFinished);
 
     await expect(hook()(EVENT, lambdaContext(FULL_INVOCATION_MS))).resolves.toMatchObject({ status: "Succeeded" });
-    expect(codeDeploy.requests).toHaveLength(2);
+    expect(requests).toHaveLength(2);
   });
 
-  it("fails fast and loudly, before its timeout, when CodeDeploy never answers", async () => {
-    answers = ["stall", "stall", "stall"];
+  it("fails fast and loudly, before its timeout, when CodeDeploy never answers", async ({ expect, onTestFinished }) => {
+    const { requests, hook } = await codeDeployAnswering(["stall", "stall", "stall"], onTestFinished);
     const remainingMs = 4000;
     const started = Date.now();
 
@@ -205,27 +210,28 @@ describe("the hook's time budget: it reports in time, or fails loudly before Lam
     );
     expect(Date.now() - started).toBeLessThan(remainingMs);
     // So little time that the smoke test got none: Failed, not a guess.
-    expect(codeDeploy.requests.map((request) => request.body.status)).toEqual(["Failed", "Failed"]);
+    expect(requests.map((request) => request.body.status)).toEqual(["Failed", "Failed"]);
   });
 
-  it("cuts a hanging smoke test short so that Failed is reported within the invocation", async () => {
+  it("cuts a hanging smoke test short so that Failed is reported within the invocation", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const { requests, hook } = await codeDeployAnswering([], onTestFinished);
     const hanging = await startGreen("hang");
-    try {
-      // Unbudgeted, 2 checks × 4 attempts × 3 s would run for 24 s; 2 s are left after the reserve.
-      const remainingMs = REPORT_RESERVE_MS + 2500;
-      const started = Date.now();
+    onTestFinished(() => hanging.close());
+    // Unbudgeted, 2 checks × 4 attempts × 3 s would run for 24 s; 2 s are left after the reserve.
+    const remainingMs = REPORT_RESERVE_MS + 2500;
+    const started = Date.now();
 
-      const outcome = await hook(smokeSettings(hanging.url, { attempts: 4, timeoutMs: 3000, backoffMs: 100 }))(
-        EVENT,
-        lambdaContext(remainingMs),
-      );
+    const outcome = await hook(smokeSettings(hanging.url, { attempts: 4, timeoutMs: 3000, backoffMs: 100 }))(
+      EVENT,
+      lambdaContext(remainingMs),
+    );
 
-      expect(outcome.status).toBe("Failed");
-      expect(outcome.smokeTest.results[0]?.outcome).toMatch(/the invocation's time budget ran out/);
-      expect(codeDeploy.requests.map((request) => request.body.status)).toEqual(["Failed"]);
-      expect(Date.now() - started).toBeLessThan(remainingMs - REPORT_RESERVE_MS + 1000);
-    } finally {
-      await hanging.close();
-    }
+    expect(outcome.status).toBe("Failed");
+    expect(outcome.smokeTest.results[0]?.outcome).toMatch(/the invocation's time budget ran out/);
+    expect(requests.map((request) => request.body.status)).toEqual(["Failed"]);
+    expect(Date.now() - started).toBeLessThan(remainingMs - REPORT_RESERVE_MS + 1000);
   });
 });

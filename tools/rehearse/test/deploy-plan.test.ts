@@ -8,13 +8,15 @@ import { renderHaproxyConfig } from "../src/deploy/haproxy-config.ts";
 import { LOAD_BALANCER_HOST } from "../src/deploy/hook-function.ts";
 import { type DeployPlan, planFromAssembly } from "../src/deploy/plan.ts";
 import { TaskDefinitionError } from "../src/deploy/task-definition.ts";
-import { Stacks, synthesize } from "../src/deploy/templates.ts";
+import { Stacks } from "../src/deploy/templates.ts";
 import { hookEnvironment } from "../src/deploy/test-traffic-hook.ts";
 import { renderArtifacts } from "./support/artifacts.ts";
-import { copyWithManifest, INFRA_DIR, REPO_ROOT, type RepoCopy } from "./support/repo-copy.ts";
+import { addService, assemblies, copyWithManifest, REPO_ROOT, type RepoCopy } from "./support/repo-copy.ts";
 
 const SERVICE = "sample-service";
 const STACKS = { service: "bluegreen-sample-service", shared: "bluegreen-shared" };
+/** A second service of the "changed" copy: its stack comes out of that copy's synth. */
+const LINEAR = "linear-service";
 
 interface Scenario {
   root: string;
@@ -26,18 +28,18 @@ interface Scenario {
 const work = mkdtempSync(path.join(tmpdir(), "rehearse-plan-test-"));
 const copies: RepoCopy[] = [];
 const scenarios: Record<"sample" | "changed" | "ecs" | "linear", Scenario> = {} as never;
+const assembly = assemblies(work);
 
-async function scenario(name: keyof typeof scenarios, root: string): Promise<void> {
+async function scenario(name: keyof typeof scenarios, root: string, service = SERVICE): Promise<void> {
   const artifacts = path.join(work, name, "artifacts");
-  const assembly = path.join(work, name, "cdk.out");
-  await renderArtifacts(root, SERVICE, artifacts);
-  await synthesize({ infraDir: INFRA_DIR, repoRoot: root, outDir: assembly });
-  const stacks = await Stacks.read(assembly, [STACKS.service, STACKS.shared]);
+  const names = { ...STACKS, service: `bluegreen-${service}` };
+  const [assemblyDir] = await Promise.all([assembly(root), renderArtifacts(root, service, artifacts)]);
+  const stacks = await Stacks.read(assemblyDir, [names.service, names.shared]);
   scenarios[name] = {
     root,
     artifacts,
     stacks,
-    plan: await planFromAssembly(stacks, { service: SERVICE, stacks: STACKS, artifactsDir: artifacts }),
+    plan: await planFromAssembly(stacks, { service, stacks: names, artifactsDir: artifacts }),
   };
 }
 
@@ -48,15 +50,17 @@ function copy(change: (manifest: Record<string, unknown>) => void): string {
 }
 
 beforeAll(async () => {
+  const changed = copy((manifest) => {
+    manifest.healthCheckPath = "/live";
+    manifest.port = 3100;
+  });
+  addService(changed, SERVICE, LINEAR, (manifest) => {
+    manifest.port = 3200;
+    manifest.deployment = { strategy: "linear", percent: 20, intervalMinutes: 2, terminationWaitMinutes: 1 };
+  });
   await Promise.all([
     scenario("sample", REPO_ROOT),
-    scenario(
-      "changed",
-      copy((manifest) => {
-        manifest.healthCheckPath = "/live";
-        manifest.port = 3100;
-      }),
-    ),
+    scenario("changed", changed),
     scenario(
       "ecs",
       copy((manifest) => {
@@ -70,12 +74,7 @@ beforeAll(async () => {
         manifest.route = { priority: 4 };
       }),
     ),
-    scenario(
-      "linear",
-      copy((manifest) => {
-        manifest.deployment = { strategy: "linear", percent: 20, intervalMinutes: 2, terminationWaitMinutes: 1 };
-      }),
-    ),
+    scenario("linear", changed, LINEAR),
   ]);
 }, 180_000);
 

@@ -1,8 +1,9 @@
 // The Deploy rehearsal end to end, both engines, success and rollback: the stacks really synthesized, the artifacts
 // really rendered, real HAProxy, the hooks' bundled code with the real AWS SDK against the loopback CodeDeploy, and a
-// load generator throughout. The tasks are plain Node processes of the sample service (test/support/
+// load generator throughout. The tasks are plain Node processes of the sample service's bundle (test/support/
 // process-launcher.ts): they honour the task definition's environment, port and stop timeout, not its image, user or
-// read-only root. The container path (image, user, read-only root) is .ci/run's `pnpm rehearse --deploy` run.
+// read-only root. The container path (image, user, read-only root) is .ci/run's `pnpm rehearse --deploy` run. Each
+// repository's stacks are synthesized once, for the tests that deploy it (the synth itself: deploy-plan.test.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,21 +12,23 @@ import { type Break, DEPLOY_EXIT } from "../src/deploy/deployment.ts";
 import { type DeployRehearsal, rehearseDeploy } from "../src/deploy/rehearse-deploy.ts";
 import { renderArtifacts } from "./support/artifacts.ts";
 import { processLauncher } from "./support/process-launcher.ts";
-import { copyWithManifest, INFRA_DIR, REPO_ROOT, type RepoCopy } from "./support/repo-copy.ts";
+import { assemblies, copyWithManifest, INFRA_DIR, REPO_ROOT, type RepoCopy } from "./support/repo-copy.ts";
 import { haproxyMissing } from "./support/tools.ts";
 
 const skip = haproxyMissing();
 const work = mkdtempSync(path.join(tmpdir(), "rehearse-deploy-test-"));
-const copies: RepoCopy[] = [];
+const launcher = processLauncher(REPO_ROOT, path.join(work, "launcher"));
+let ecsCopy: RepoCopy | undefined;
+const assembly = assemblies(work);
 
 afterAll(() => {
-  for (const repo of copies) repo.remove();
+  ecsCopy?.remove();
   rmSync(work, { recursive: true, force: true });
 });
 
 /** ECS-native, linear, on the shared load balancer, with its own health check path and port. */
 function ecsRepo(): string {
-  const repo = copyWithManifest("sample-service", (manifest) => {
+  ecsCopy ??= copyWithManifest("sample-service", (manifest) => {
     manifest.healthCheckPath = "/live";
     manifest.port = 3100;
     manifest.deployment = {
@@ -37,8 +40,7 @@ function ecsRepo(): string {
     };
     manifest.route = { priority: 9 };
   });
-  copies.push(repo);
-  return repo.root;
+  return ecsCopy.root;
 }
 
 async function rehearse(
@@ -47,11 +49,15 @@ async function rehearse(
   breaks: Break | undefined,
 ): Promise<{ result: DeployRehearsal; log: string }> {
   const artifactsDir = path.join(work, name);
-  await renderArtifacts(repoRoot, "sample-service", artifactsDir);
+  const [assemblyDir] = await Promise.all([
+    assembly(repoRoot),
+    renderArtifacts(repoRoot, "sample-service", artifactsDir),
+  ]);
   const lines: string[] = [];
   const result = await rehearseDeploy({
     repoRoot,
     infraDir: INFRA_DIR,
+    assemblyDir,
     service: "sample-service",
     artifactsDir,
     engine: "auto",
@@ -63,7 +69,7 @@ async function rehearse(
     region: "eu-west-1",
     log: (line) => lines.push(line),
     onTaskLine: () => {},
-    launcher: processLauncher(REPO_ROOT),
+    launcher,
   });
   return { result, log: lines.join("\n") };
 }

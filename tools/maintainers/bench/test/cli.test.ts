@@ -1,15 +1,34 @@
 // The CLI run for real: the smoke mode of the cheap parts (real servers, real load, a real synth) and its output's
-// shape. Timings are never asserted: they are what the bench reports, not what it is tested for.
+// shape. Timings are never asserted: they are what the bench reports, not what it is tested for. What fails before
+// any part runs is the same tool called in this process (the real process's wiring is the smoke run's).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type CliIo, runTool } from "@repo/devkit/cli";
 import { afterAll, describe, expect, it } from "vitest";
 import type { BenchReport } from "../src/model.ts";
+import { benchTool } from "../src/tool.ts";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+/** The tool in this process, as src/cli.ts runs it: its exit code and what it wrote. */
+async function benchInProcess(args: string[]) {
+  const output = { stdout: "", stderr: "" };
+  const io: CliIo = {
+    env: {},
+    cwd: PACKAGE_DIR,
+    stdout: (text) => {
+      output.stdout += text;
+    },
+    stderr: (text) => {
+      output.stderr += text;
+    },
+  };
+  return { status: await runTool(benchTool, args, io), ...output };
+}
 
 function bench(args: string[], timeoutMs = 30_000) {
   const env = { ...process.env };
@@ -23,21 +42,21 @@ function bench(args: string[], timeoutMs = 30_000) {
 }
 
 describe("pnpm bench (arguments)", () => {
-  it("prints its usage with --help", () => {
-    const result = bench(["--help"]);
+  it("prints its usage with --help", async () => {
+    const result = await benchInProcess(["--help"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: pnpm bench \[part \.\.\.\] \[options\]/);
     expect(result.stdout).toContain("--smoke");
   });
 
-  it("exits 2 naming an unknown part, and writes nothing", () => {
-    const result = bench(["thruput", "--out", "/nonexistent/never-written"]);
+  it("exits 2 naming an unknown part, and writes nothing", async () => {
+    const result = await benchInProcess(["thruput", "--out", "/nonexistent/never-written"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('bench: unknown part "thruput"');
   });
 
-  it("exits 2 naming a service that has no manifest", () => {
-    const result = bench(["deploy", "--smoke", "--service", "no-such-service"]);
+  it("exits 2 naming a service that has no manifest", async () => {
+    const result = await benchInProcess(["deploy", "--smoke", "--service", "no-such-service"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--service no-such-service: .*service\.json/);
   });

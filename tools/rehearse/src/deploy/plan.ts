@@ -45,6 +45,8 @@ export interface PlanRequest {
   infraDir: string;
   /** cdk.out goes here. */
   workDir: string;
+  /** Read this cloud assembly, already synthesized from repoRoot, instead of synthesizing one. */
+  assemblyDir?: string;
   signal?: AbortSignal;
 }
 
@@ -64,13 +66,15 @@ export async function planDeployment(request: PlanRequest): Promise<DeployPlan> 
       `${request.artifactsDir}: ${missing.join(", ")} missing (the Build stage writes ${Object.values(OUTPUT_FILES).join(", ")})`,
     );
   }
-  const assemblyDir = path.join(request.workDir, "cdk.out");
-  await synthesize({
-    infraDir: request.infraDir,
-    repoRoot: request.repoRoot,
-    outDir: assemblyDir,
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
+  const assemblyDir = request.assemblyDir ?? path.join(request.workDir, "cdk.out");
+  if (request.assemblyDir === undefined) {
+    await synthesize({
+      infraDir: request.infraDir,
+      repoRoot: request.repoRoot,
+      outDir: assemblyDir,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+  }
   const stacks = await Stacks.read(assemblyDir, [request.stacks.service, request.stacks.shared]);
   return planFromAssembly(stacks, request);
 }

@@ -19,6 +19,8 @@ export interface DeployRehearsalRequest
   repoRoot: string;
   /** The infra package that synthesizes repoRoot's services (default: repoRoot's own infra/). */
   infraDir?: string;
+  /** A cloud assembly already synthesized from repoRoot, read instead of a fresh synth (the tests share one). */
+  assemblyDir?: string;
   service: string | undefined;
   artifactsDir: string;
   engine: EngineChoice;
@@ -59,7 +61,9 @@ export async function rehearseDeploy(request: DeployRehearsalRequest): Promise<D
   const work = await mkdtemp(path.join(tmpdir(), `rehearse-plan-${service}-`));
   try {
     log(
-      `deploy: synthesizing the stacks (infra's CDK app, offline) for ${names.stack}'s load balancer, deployment and hook`,
+      request.assemblyDir === undefined
+        ? `deploy: synthesizing the stacks (infra's CDK app, offline) for ${names.stack}'s load balancer, deployment and hook`
+        : `deploy: reading the stacks synthesized in ${request.assemblyDir} for ${names.stack}'s load balancer, deployment and hook`,
     );
     const plan = await planDeployment({
       service,
@@ -68,6 +72,7 @@ export async function rehearseDeploy(request: DeployRehearsalRequest): Promise<D
       repoRoot,
       infraDir: request.infraDir ?? path.join(repoRoot, "infra"),
       workDir: work,
+      ...(request.assemblyDir === undefined ? {} : { assemblyDir: request.assemblyDir }),
       ...(request.signal ? { signal: request.signal } : {}),
     });
     const green = plan.topology.targetGroups.green;

@@ -1,24 +1,60 @@
 // A copy of this repository's files (no node_modules) with a service's manifest changed, for the stacks the
 // workspace's own infra synthesizes from it.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { copyProjectFiles } from "@repo/devkit/files";
+import { synthesize } from "../../src/deploy/templates.ts";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
 export const INFRA_DIR = path.join(REPO_ROOT, "infra");
+
+type Json = Record<string, unknown>;
 
 export interface RepoCopy {
   root: string;
   remove(): void;
 }
 
-export function copyWithManifest(service: string, change: (manifest: Record<string, unknown>) => void): RepoCopy {
+export function copyWithManifest(service: string, change: (manifest: Json) => void): RepoCopy {
   const root = mkdtempSync(path.join(tmpdir(), "rehearse-repo-"));
   copyProjectFiles(REPO_ROOT, root);
-  const file = path.join(root, "apps", service, "service.json");
-  const manifest = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  change(manifest);
-  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  editJson(path.join(root, "apps", service, "service.json"), change);
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * One more service in a copy: apps/<from> as apps/<name>, its manifest and package renamed and the manifest changed
+ * (its port too: each service needs its own). Its stack comes out of the same synth as the others'.
+ */
+export function addService(root: string, from: string, name: string, change: (manifest: Json) => void): void {
+  const dir = path.join(root, "apps", name);
+  cpSync(path.join(root, "apps", from), dir, { recursive: true });
+  editJson(path.join(dir, "package.json"), (pkg) => {
+    pkg.name = `@repo/${name}`;
+  });
+  editJson(path.join(dir, "service.json"), (manifest) => {
+    manifest.name = name;
+    change(manifest);
+  });
+}
+
+function editJson(file: string, change: (value: Json) => void): void {
+  const value = JSON.parse(readFileSync(file, "utf8")) as Json;
+  change(value);
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Each repository's stacks synthesized once into `workDir`, by the first test that needs them. */
+export function assemblies(workDir: string): (repoRoot: string) => Promise<string> {
+  const synthesized = new Map<string, Promise<string>>();
+  return (repoRoot) => {
+    let pending = synthesized.get(repoRoot);
+    if (!pending) {
+      const outDir = path.join(workDir, `cdk.out-${synthesized.size}`);
+      pending = synthesize({ infraDir: INFRA_DIR, repoRoot, outDir }).then(() => outDir);
+      synthesized.set(repoRoot, pending);
+    }
+    return pending;
+  };
 }
