@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ecsTiming } from "@repo/service-contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHaproxyConfig } from "../src/deploy/haproxy-config.ts";
 import { LOAD_BALANCER_HOST } from "../src/deploy/hook-function.ts";
@@ -12,6 +13,7 @@ import { Stacks } from "../src/deploy/templates.ts";
 import { hookEnvironment } from "../src/deploy/test-traffic-hook.ts";
 import { renderArtifacts } from "./support/artifacts.ts";
 import { addService, assemblies, copyWithManifest, REPO_ROOT, type RepoCopy } from "./support/repo-copy.ts";
+import { targetHealthCheck } from "./support/target-health.ts";
 
 const SERVICE = "sample-service";
 const STACKS = { service: "bluegreen-sample-service", shared: "bluegreen-shared" };
@@ -97,24 +99,13 @@ describe("the Deploy rehearsal's plan, from the synthesized stacks and the Build
   it("plays the sample service as its stacks deploy it: CodeDeploy canary, the target groups' checks, the task definition", () => {
     const { plan } = scenarios.sample;
     expect(plan.engine).toBe("codedeploy");
-    expect(plan.timing).toEqual({
-      strategy: "CANARY",
-      bakeTimeInMinutes: 5,
-      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
-    });
+    expect(plan.timing).toEqual(ecsTiming("canary", { percent: 10, intervalMinutes: 5 }, 5));
     expect(plan.shifts).toEqual([
       { percent: 10, waitMinutes: 5 },
       { percent: 100, waitMinutes: 0 },
     ]);
     expect(plan.topology.targetGroups.green).toMatchObject({
-      healthCheck: {
-        path: "/health",
-        intervalSeconds: 5,
-        timeoutSeconds: 4,
-        healthyThreshold: 2,
-        unhealthyThreshold: 2,
-        matcher: "200",
-      },
+      healthCheck: targetHealthCheck("/health"),
       deregistrationDelaySeconds: 25,
     });
     expect(plan.topology).toMatchObject({ desiredCount: 2, healthCheckGracePeriodSeconds: 30, idleTimeoutSeconds: 60 });
@@ -180,11 +171,7 @@ describe("the Deploy rehearsal's plan, from the synthesized stacks and the Build
   it("plays the ECS engine: listener rules on the shared load balancer, linear steps, the POST_TEST_TRAFFIC_SHIFT hook", () => {
     const { plan } = scenarios.ecs;
     expect(plan.engine).toBe("ecs");
-    expect(plan.timing).toMatchObject({
-      strategy: "LINEAR",
-      bakeTimeInMinutes: 3,
-      linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 2 },
-    });
+    expect(plan.timing).toEqual(ecsTiming("linear", { percent: 25, intervalMinutes: 2 }, 3));
     expect(plan.shifts.map((shift) => shift.percent)).toEqual([25, 50, 75, 100]);
     const production = plan.topology.listeners.production;
     expect(production).toMatchObject({
@@ -217,11 +204,7 @@ describe("the Deploy rehearsal's plan, from the synthesized stacks and the Build
   });
 
   it("reads a CodeDeploy configuration that is not predefined from its DeploymentConfig resource", () => {
-    expect(scenarios.linear.plan.timing).toEqual({
-      strategy: "LINEAR",
-      bakeTimeInMinutes: 1,
-      linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 2 },
-    });
+    expect(scenarios.linear.plan.timing).toEqual(ecsTiming("linear", { percent: 20, intervalMinutes: 2 }, 1));
     expect(scenarios.linear.plan.shifts.map((shift) => shift.percent)).toEqual([20, 40, 60, 80, 100]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DeployRehearsal } from "../src/deploy/rehearse-deploy.ts";
 import { formatDeploySummary } from "../src/deploy/report.ts";
+import { targetHealthCheck } from "./support/target-health.ts";
 
 const stop = { exitCode: 0, elapsedMs: 120, timedOut: false };
 
@@ -29,14 +30,7 @@ function result(overrides: Partial<DeployRehearsal> = {}): DeployRehearsal {
     stops: [{ name: "blue-1", side: "blue", stop }],
     totalSeconds: 30,
     settings: {
-      healthCheck: {
-        path: "/live",
-        intervalSeconds: 5,
-        timeoutSeconds: 4,
-        healthyThreshold: 2,
-        unhealthyThreshold: 2,
-        matcher: "200",
-      },
+      healthCheck: targetHealthCheck("/live"),
       deregistrationDelaySeconds: 25,
       healthCheckGracePeriodSeconds: 30,
       task: { user: "1000", readOnlyRootFilesystem: true, stopTimeoutSeconds: 30, containerPort: 3100, fields: [] },
