@@ -95,6 +95,14 @@ const config = (plan: DeployPlan) =>
     socket: "/run/haproxy.sock",
   });
 
+/** A plan of one scenario's stacks with another scenario's Build artifacts. */
+const planMismatched = (stacksOf: keyof typeof scenarios, artifactsOf: keyof typeof scenarios) =>
+  planFromAssembly(scenarios[stacksOf].stacks, {
+    service: SERVICE,
+    stacks: STACKS,
+    artifactsDir: scenarios[artifactsOf].artifacts,
+  });
+
 describe("the Deploy rehearsal's plan, from the synthesized stacks and the Build stage's artifacts", () => {
   it("plays the sample service as its stacks deploy it: CodeDeploy canary, the target groups' checks, the task definition", () => {
     const { plan } = scenarios.sample;
@@ -148,24 +156,14 @@ describe("the Deploy rehearsal's plan, from the synthesized stacks and the Build
   });
 
   it("refuses artifacts whose port the stacks do not target (the old taskdef.json against the new stacks)", async () => {
-    await expect(
-      planFromAssembly(scenarios.changed.stacks, {
-        service: SERVICE,
-        stacks: STACKS,
-        artifactsDir: scenarios.sample.artifacts,
-      }),
-    ).rejects.toThrow(/LoadBalancerInfo is \{"ContainerName":"sample-service","ContainerPort":3000\}.*port 3100/);
+    await expect(planMismatched("changed", "sample")).rejects.toThrow(
+      /LoadBalancerInfo is \{"ContainerName":"sample-service","ContainerPort":3000\}.*port 3100/,
+    );
   });
 
   it("refuses a task definition whose container port the ECS engine's target groups do not take", async () => {
     // The ECS engine reads no appspec.yaml: taskdef.json's own port mapping is what is checked.
-    await expect(
-      planFromAssembly(scenarios.ecs.stacks, {
-        service: SERVICE,
-        stacks: STACKS,
-        artifactsDir: scenarios.changed.artifacts,
-      }),
-    ).rejects.toThrow(TaskDefinitionError);
+    await expect(planMismatched("ecs", "changed")).rejects.toThrow(TaskDefinitionError);
   });
 
   it("plays the ECS engine: listener rules on the shared load balancer, linear steps, the POST_TEST_TRAFFIC_SHIFT hook", () => {
