@@ -118,8 +118,10 @@ describe("ignoreRules", () => {
     const rules = ignoreRules(path.resolve(import.meta.dirname, "../../.."));
     expect(isIgnored(rules, "apps/x/node_modules", true)).toBe(true);
     expect(isIgnored(rules, "node_modules", false)).toBe(false);
-    expect(isIgnored(rules, ".cache", true)).toBe(true);
-    expect(isIgnored(rules, "apps/x/.cache", true)).toBe(false);
+    expect(isIgnored(rules, "infra/.cache", true)).toBe(true);
+    expect(isIgnored(rules, ".artifacts", true)).toBe(true);
+    expect(isIgnored(rules, "apps/x/.artifacts", true)).toBe(false);
+    expect(isIgnored(rules, "srv.pid", false)).toBe(true);
     expect(isIgnored(rules, "infra/cdk.out", true)).toBe(true);
     expect(isIgnored(rules, "apps/x/.env.example", false)).toBe(false);
     expect(isIgnored(rules, "apps/x/.env.production", false)).toBe(true);
