@@ -8,7 +8,7 @@ import { copiedPaths } from "./support/workspace.ts";
 const ROOT = "$TURBO_ROOT$/";
 /** Read from the repository itself, not from a copy: the root files, .github/, every package.json (the diagram). */
 const READ_IN_PLACE = ["$TURBO_EXTENDS$", `${ROOT}*`, `${ROOT}.*`, `${ROOT}.github/**`, `${ROOT}tools/*/package.json`];
-const NEVER = ["node_modules", "dist", "cdk.out", ".turbo"].map((folder) => `!${ROOT}**/${folder}/**`);
+const NEVER = ["node_modules", "dist", "cdk.out", ".turbo", ".cache"].map((folder) => `!${ROOT}**/${folder}/**`);
 
 describe("turbo.json (this package's test inputs)", () => {
   it("lists exactly what the copies hold, and what the tests read in place", () => {
