@@ -11,6 +11,8 @@ export interface TaskOutcome {
   exitCode: number | null;
   /** The tasks it depends on (task ids). */
   dependencies: string[];
+  /** How long it ran (turbo's start and end times); null when the summary gives none. */
+  durationMs: number | null;
 }
 
 interface RunSummaryFile {
@@ -19,7 +21,7 @@ interface RunSummaryFile {
     package?: string;
     command?: string;
     cache?: { status?: string };
-    execution?: { exitCode?: number };
+    execution?: { exitCode?: number; startTime?: number; endTime?: number };
     dependencies?: string[];
   }[];
 }
@@ -38,6 +40,10 @@ export function parseRunSummary(json: string): TaskOutcome[] {
         cache: task.cache?.status === "HIT" ? "HIT" : "MISS",
         exitCode: typeof task.execution?.exitCode === "number" ? task.execution.exitCode : null,
         dependencies: Array.isArray(task.dependencies) ? task.dependencies.map(String) : [],
+        durationMs:
+          typeof task.execution?.startTime === "number" && typeof task.execution.endTime === "number"
+            ? task.execution.endTime - task.execution.startTime
+            : null,
       };
     });
 }
@@ -53,6 +59,14 @@ export function newestRunSummary(repoRoot: string, since: number): TaskOutcome[]
   const newest = files[0];
   if (!newest) throw new Error(`turbo wrote no run summary under ${dir}`);
   return parseRunSummary(readFileSync(newest.file, "utf8"));
+}
+
+/** "task 12.3 s" for every task that ran, the slowest first. */
+export function taskTimes(tasks: readonly TaskOutcome[]): string[] {
+  return tasks
+    .filter((task) => task.cache === "MISS" && task.durationMs !== null)
+    .sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))
+    .map((task) => `${task.taskId} ${((task.durationMs ?? 0) / 1000).toFixed(1)} s`);
 }
 
 /**

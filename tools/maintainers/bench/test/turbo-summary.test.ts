@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { newestRunSummary, parseRunSummary, type TaskOutcome, tasksAffectedBy } from "../src/turbo-summary.ts";
+import {
+  newestRunSummary,
+  parseRunSummary,
+  type TaskOutcome,
+  tasksAffectedBy,
+  taskTimes,
+} from "../src/turbo-summary.ts";
 
 /** The fields of a turbo 2 run summary (.turbo/runs/<id>.json) the bench reads, as turbo writes them. */
 const summary = (tasks: { taskId: string; package: string; command: string; status: string }[]) =>
@@ -15,7 +21,11 @@ const summary = (tasks: { taskId: string; package: string; command: string; stat
       package: task.package,
       command: task.command,
       cache: { local: task.status === "HIT", remote: false, status: task.status, timeSaved: 0 },
-      execution: { startTime: 1, endTime: 2, exitCode: task.taskId.endsWith("#lint") ? 1 : 0 },
+      execution: {
+        startTime: 1000,
+        endTime: 1000 + task.command.length * 1000,
+        exitCode: task.taskId.endsWith("#lint") ? 1 : 0,
+      },
     })),
   });
 
@@ -29,9 +39,20 @@ describe("parseRunSummary", () => {
       ]),
     );
     expect(tasks).toEqual([
-      { taskId: "@repo/a#test", package: "@repo/a", cache: "MISS", exitCode: 0, dependencies: [] },
-      { taskId: "//#lint", package: "//", cache: "HIT", exitCode: 1, dependencies: [] },
+      { taskId: "@repo/a#test", package: "@repo/a", cache: "MISS", exitCode: 0, dependencies: [], durationMs: 10_000 },
+      { taskId: "//#lint", package: "//", cache: "HIT", exitCode: 1, dependencies: [], durationMs: 13_000 },
     ]);
+  });
+
+  it("lists the time of each task that ran, the slowest first", () => {
+    const tasks = parseRunSummary(
+      summary([
+        { taskId: "@repo/a#test", package: "@repo/a", command: "vitest", status: "MISS" },
+        { taskId: "@repo/b#test", package: "@repo/b", command: "vitest run", status: "MISS" },
+        { taskId: "//#lint", package: "//", command: "biome check .", status: "HIT" },
+      ]),
+    );
+    expect(taskTimes(tasks)).toEqual(["@repo/b#test 10.0 s", "@repo/a#test 6.0 s"]);
   });
 
   it("refuses a file that is not a run summary", () => {
@@ -68,6 +89,7 @@ describe("tasksAffectedBy", () => {
     cache: "MISS",
     exitCode: 0,
     dependencies,
+    durationMs: null,
   });
 
   it("is the package's tasks, the root tasks and everything that depends on them, transitively", () => {

@@ -6,7 +6,7 @@ import type { BenchContext, BenchPart } from "../context.ts";
 import { type Figure, figure } from "../model.ts";
 import { runChecked, runCommand } from "../processes.ts";
 import { round } from "../stats.ts";
-import { newestRunSummary, type TaskOutcome, tasksAffectedBy } from "../turbo-summary.ts";
+import { newestRunSummary, type TaskOutcome, tasksAffectedBy, taskTimes } from "../turbo-summary.ts";
 
 /** What runs three times (pnpm arguments): the README's test command; smoke: the service's type check alone. */
 function commandArgs(smoke: boolean, service: string): string[] {
@@ -142,6 +142,7 @@ export const turboPart: BenchPart = {
         ? `After touching ${touchedFile}, every task that ran is ${servicePackage}'s, the root lint or a task that ` +
           `depends on the service: ${list(ranAfterTouch)}.`
         : `After touching ${touchedFile}, tasks that do not depend on ${servicePackage} ran too: ${list(unexpected)}.`,
+      `Each task of the cold run, the slowest first (they run side by side, so they add up to more than the whole): ${taskTimes(cold.tasks).join(", ")}.`,
     ];
     if (executed(cached).length > 0) notes.push(`Not cached on the second run: ${list(executed(cached))}.`);
     return { figures, notes, raw: { command, runs: [cold, cached, touched] } };
