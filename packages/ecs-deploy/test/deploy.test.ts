@@ -45,6 +45,17 @@ afterEach(async () => {
   await removeDir(artifacts);
 });
 
+/** Time moves only when the step sleeps (no real waiting). */
+const virtualClock = () => {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+    },
+  };
+};
+
 async function run(setup: FakeEcsSetup, overrides: Parameters<typeof deployOptions>[1] = {}, attempts?: number) {
   ecs = await startFakeEcs(setup);
   return deploy(deployOptions(artifacts, overrides), {
@@ -207,11 +218,21 @@ describe("throttling", () => {
 });
 
 describe("the timeout", () => {
+  // On a virtual clock, so the deployment is baking when the timeout comes however slow the machine is.
+  const endlessBake = async (overrides: Parameters<typeof deployOptions>[1] = {}) => {
+    ecs = await startFakeEcs({ steps: ENDLESS_BAKE });
+    return deploy(deployOptions(artifacts, { timeoutMs: 20 * 60_000, pollIntervalMs: 60_000, ...overrides }), {
+      ecsClient: localClient(ecs.url),
+      log: (line) => lines.push(line),
+      clock: virtualClock(),
+    });
+  };
+
   it("asks ECS to roll our deployment back, and says the state it was in", async () => {
-    const error = await failure(run({ steps: ENDLESS_BAKE }, { timeoutMs: 300 }));
+    const error = await failure(endlessBake());
     expect(error).toBeInstanceOf(DeploymentTimeoutError);
     expect(error.message).toMatch(
-      /^timed out after 300 ms: service deployment \S+deployment-1 is still IN_PROGRESS, stage BAKE_TIME.*; asked ECS to roll it back/,
+      /^timed out after 20 min: service deployment \S+deployment-1 is still IN_PROGRESS, stage BAKE_TIME.*; asked ECS to roll it back/,
     );
     expect(ecs?.bodies("StopServiceDeployment")).toEqual([
       { serviceDeploymentArn: expect.stringMatching(/deployment-1$/), stopType: "ROLLBACK" },
@@ -219,7 +240,7 @@ describe("the timeout", () => {
   });
 
   it("with --on-timeout leave, leaves it running and says so", async () => {
-    const error = await failure(run({ steps: ENDLESS_BAKE }, { timeoutMs: 300, onTimeout: "leave" }));
+    const error = await failure(endlessBake({ onTimeout: "leave" }));
     expect(error).toBeInstanceOf(DeploymentTimeoutError);
     expect(error.message).toMatch(/still IN_PROGRESS, stage BAKE_TIME.*; left running \(--on-timeout leave\)/);
     expect(operations()).not.toContain("StopServiceDeployment");
@@ -290,17 +311,6 @@ describe("a re-run (the pipeline retried after a crash)", () => {
 });
 
 describe("on a clock of its own (no real waiting)", () => {
-  /** Time moves only when the step sleeps. */
-  const virtualClock = () => {
-    let now = 0;
-    return {
-      now: () => now,
-      sleep: async (ms: number) => {
-        now += ms;
-      },
-    };
-  };
-
   it("does not start when waiting for another deployment left less time than its own needs", async () => {
     ecs = await startFakeEcs({
       service: { deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: 30 } },
