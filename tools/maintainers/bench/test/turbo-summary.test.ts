@@ -45,14 +45,19 @@ describe("parseRunSummary", () => {
   });
 
   it("lists the time of each task that ran, the slowest first", () => {
-    const tasks = parseRunSummary(
-      summary([
-        { taskId: "@repo/a#test", package: "@repo/a", command: "vitest", status: "MISS" },
-        { taskId: "@repo/b#test", package: "@repo/b", command: "vitest run", status: "MISS" },
-        { taskId: "//#lint", package: "//", command: "biome check .", status: "HIT" },
-      ]),
-    );
-    expect(taskTimes(tasks)).toEqual(["@repo/b#test 10.0 s", "@repo/a#test 6.0 s"]);
+    const outcome = (taskId: string, durationMs: number | null, cache: "HIT" | "MISS" = "MISS"): TaskOutcome => ({
+      taskId,
+      package: "@repo/x",
+      cache,
+      exitCode: 0,
+      dependencies: [],
+      durationMs,
+    });
+    const tasks = [outcome("@repo/a#test", 6000), outcome("@repo/b#test", 10_000), outcome("//#lint", 13_000, "HIT")];
+    expect(taskTimes([...tasks, outcome("@repo/c#build", null)])).toEqual([
+      "@repo/b#test 10.0 s",
+      "@repo/a#test 6.0 s",
+    ]);
   });
 
   it("refuses a file that is not a run summary", () => {
