@@ -1,3 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-export default defineConfig({ test: { include: ["test/**/*.test.ts"] } });
+// The repositories two files deploy are synthesized once for the run (test/support/shared-assemblies.ts).
+export default defineConfig({
+  test: { include: ["test/**/*.test.ts"], globalSetup: ["test/support/shared-assemblies.ts"] },
+});

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ecsTiming } from "@repo/service-contract";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { renderHaproxyConfig } from "../src/deploy/haproxy-config.ts";
 import { LOAD_BALANCER_HOST } from "../src/deploy/hook-function.ts";
 import { type DeployPlan, planFromAssembly } from "../src/deploy/plan.ts";
@@ -30,7 +30,8 @@ interface Scenario {
 const work = mkdtempSync(path.join(tmpdir(), "rehearse-plan-test-"));
 const copies: RepoCopy[] = [];
 const scenarios: Record<"sample" | "changed" | "ecs" | "linear", Scenario> = {} as never;
-const assembly = assemblies(work);
+const shared = inject("shared");
+const assembly = assemblies(work, shared.assemblies);
 
 async function scenario(name: keyof typeof scenarios, root: string, service = SERVICE): Promise<void> {
   const artifacts = path.join(work, name, "artifacts");
@@ -63,19 +64,7 @@ beforeAll(async () => {
   await Promise.all([
     scenario("sample", REPO_ROOT),
     scenario("changed", changed),
-    scenario(
-      "ecs",
-      copy((manifest) => {
-        manifest.deployment = {
-          engine: "ecs",
-          strategy: "linear",
-          percent: 25,
-          intervalMinutes: 2,
-          terminationWaitMinutes: 3,
-        };
-        manifest.route = { priority: 4 };
-      }),
-    ),
+    scenario("ecs", shared.ecsRoot),
     scenario("linear", changed, LINEAR),
   ]);
 }, 180_000);
@@ -162,15 +151,15 @@ describe("the Deploy rehearsal's plan, from the synthesized stacks and the Build
   });
 
   it("refuses a task definition whose container port the ECS engine's target groups do not take", async () => {
-    // The ECS engine reads no appspec.yaml: taskdef.json's own port mapping is what is checked.
-    await expect(planMismatched("ecs", "changed")).rejects.toThrow(TaskDefinitionError);
+    // The ECS engine reads no appspec.yaml: taskdef.json's own port mapping (3000) is what is checked (3100).
+    await expect(planMismatched("ecs", "sample")).rejects.toThrow(TaskDefinitionError);
   });
 
   it("plays the ECS engine: listener rules on the shared load balancer, linear steps, the POST_TEST_TRAFFIC_SHIFT hook", () => {
     const { plan } = scenarios.ecs;
     expect(plan.engine).toBe("ecs");
-    expect(plan.timing).toEqual(ecsTiming("linear", { percent: 25, intervalMinutes: 2 }, 3));
-    expect(plan.shifts.map((shift) => shift.percent)).toEqual([25, 50, 75, 100]);
+    expect(plan.timing).toEqual(ecsTiming("linear", { percent: 50, intervalMinutes: 1 }, 1));
+    expect(plan.shifts.map((shift) => shift.percent)).toEqual([50, 100]);
     const production = plan.topology.listeners.production;
     expect(production).toMatchObject({
       port: 80,

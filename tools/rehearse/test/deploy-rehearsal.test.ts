@@ -2,46 +2,28 @@
 // really rendered, real HAProxy, the hooks' bundled code with the real AWS SDK against the loopback CodeDeploy, and a
 // load generator throughout. The tasks are plain Node processes of the sample service's bundle (test/support/
 // process-launcher.ts): they honour the task definition's environment, port and stop timeout, not its image, user or
-// read-only root. The container path (image, user, read-only root) is .ci/run's `pnpm rehearse --deploy` run. Each
-// repository's stacks are synthesized once, for the tests that deploy it (the synth itself: deploy-plan.test.ts).
+// read-only root. The container path (image, user, read-only root) is .ci/run's `pnpm rehearse --deploy` run. Both
+// repositories' stacks are synthesized once for the run (support/shared-assemblies.ts; the synth itself: deploy-plan.test.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { type Break, DEPLOY_EXIT } from "../src/deploy/deployment.ts";
 import { type DeployRehearsal, rehearseDeploy } from "../src/deploy/rehearse-deploy.ts";
 import { renderArtifacts } from "./support/artifacts.ts";
 import { processLauncher } from "./support/process-launcher.ts";
-import { assemblies, copyWithManifest, INFRA_DIR, REPO_ROOT, type RepoCopy } from "./support/repo-copy.ts";
+import { assemblies, INFRA_DIR, REPO_ROOT } from "./support/repo-copy.ts";
 import { haproxyMissing } from "./support/tools.ts";
 
 const skip = haproxyMissing();
 const work = mkdtempSync(path.join(tmpdir(), "rehearse-deploy-test-"));
 const launcher = processLauncher(REPO_ROOT, path.join(work, "launcher"));
-let ecsCopy: RepoCopy | undefined;
-const assembly = assemblies(work);
+const shared = inject("shared");
+const assembly = assemblies(work, shared.assemblies);
 
 afterAll(() => {
-  ecsCopy?.remove();
   rmSync(work, { recursive: true, force: true });
 });
-
-/** ECS-native, linear, on the shared load balancer, with its own health check path and port. */
-function ecsRepo(): string {
-  ecsCopy ??= copyWithManifest("sample-service", (manifest) => {
-    manifest.healthCheckPath = "/live";
-    manifest.port = 3100;
-    manifest.deployment = {
-      engine: "ecs",
-      strategy: "linear",
-      percent: 50,
-      intervalMinutes: 1,
-      terminationWaitMinutes: 1,
-    };
-    manifest.route = { priority: 9 };
-  });
-  return ecsCopy.root;
-}
 
 async function rehearse(
   name: string,
@@ -113,7 +95,7 @@ describe.skipIf(skip !== undefined).concurrent("the Deploy rehearsal (processes 
   }, 150_000);
 
   it("ECS linear on the shared load balancer, with the manifest's own health check path and port", async () => {
-    const { result } = await rehearse("ecs", ecsRepo(), undefined);
+    const { result } = await rehearse("ecs", shared.ecsRoot, undefined);
     expect(result).toMatchObject({ engine: "ecs", outcome: "succeeded", exitCode: 0 });
     expect(result.traffic.failed).toBe(0);
     expect(result.settings.healthCheck.path).toBe("/live");
@@ -151,7 +133,7 @@ describe.skipIf(skip !== undefined).concurrent("the Deploy rehearsal (processes 
   }, 150_000);
 
   it("--break smoke-test on ECS: the hook answers IN_PROGRESS, then FAILED, and production never moves, exit 4", async () => {
-    const { result, log } = await rehearse("smoke-test", ecsRepo(), "smoke-test");
+    const { result, log } = await rehearse("smoke-test", shared.ecsRoot, "smoke-test");
     expect(result).toMatchObject({ outcome: "rolled back", exitCode: DEPLOY_EXIT.testTrafficHook });
     expect(result.reason).toContain("hookStatus FAILED");
     expect(log).toContain("IN_PROGRESS: invoked again after callBackDelay 15 s (÷ 60)");

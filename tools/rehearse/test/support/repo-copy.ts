@@ -45,14 +45,22 @@ function editJson(file: string, change: (value: Json) => void): void {
   writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Each repository's stacks synthesized once into `workDir`, by the first test that needs them. */
-export function assemblies(workDir: string): (repoRoot: string) => Promise<string> {
-  const synthesized = new Map<string, Promise<string>>();
+/** Runs infra's app on `repoRoot` into `outDir`: the assembly's folder. */
+export async function synthesizeInto(repoRoot: string, outDir: string): Promise<string> {
+  await synthesize({ infraDir: INFRA_DIR, repoRoot, outDir });
+  return outDir;
+}
+
+/**
+ * Each repository's stacks synthesized once into `workDir`, by the first test that needs them; those in `ready`
+ * (repository root -> assembly, see shared-assemblies.ts) are not synthesized again.
+ */
+export function assemblies(workDir: string, ready: Record<string, string> = {}): (repoRoot: string) => Promise<string> {
+  const synthesized = new Map(Object.entries(ready).map(([root, dir]) => [root, Promise.resolve(dir)]));
   return (repoRoot) => {
     let pending = synthesized.get(repoRoot);
     if (!pending) {
-      const outDir = path.join(workDir, `cdk.out-${synthesized.size}`);
-      pending = synthesize({ infraDir: INFRA_DIR, repoRoot, outDir }).then(() => outDir);
+      pending = synthesizeInto(repoRoot, path.join(workDir, `cdk.out-${synthesized.size}`));
       synthesized.set(repoRoot, pending);
     }
     return pending;
