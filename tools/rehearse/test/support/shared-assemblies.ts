@@ -24,7 +24,13 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const ecs = copyWithManifest("sample-service", (manifest) => {
     manifest.healthCheckPath = "/live";
     manifest.port = 3100;
-    manifest.deployment = { engine: "ecs", strategy: "linear", percent: 50, intervalMinutes: 1, terminationWaitMinutes: 1 };
+    manifest.deployment = {
+      engine: "ecs",
+      strategy: "linear",
+      percent: 50,
+      intervalMinutes: 1,
+      terminationWaitMinutes: 1,
+    };
     manifest.route = { priority: 9 };
   });
   const [sample, ecsAssembly] = await Promise.all([
