@@ -8,6 +8,10 @@ import { ComplianceExceptionsError } from "../lib/compliance/exceptions.ts";
 import { buildInfra, createApp, DEFAULT_CONFIG_FILE, DEFAULT_REPO_ROOT } from "../lib/infra-app.ts";
 import { timed, writeTimings } from "../lib/synth-timings.ts";
 
+/**
+ * Exits by returning (exit code 1 on a known error): `process.exit()` can deadlock Node 24 at exit while V8 compiles
+ * on a background thread (nodejs/node#64274), and a synth that never ends hangs `cdk synth` with it.
+ */
 export function synth(): void {
   // cdk.json's context also when run without the CLI (e.g. `node bin/app.ts`); the CLI's context still wins.
   const app = createApp();
@@ -33,7 +37,8 @@ export function synth(): void {
       error instanceof ComplianceExceptionsError
     ) {
       console.error(`error: ${error.message}`);
-      process.exit(1);
+      process.exitCode = 1;
+      return;
     }
     throw error;
   }
