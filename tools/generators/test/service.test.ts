@@ -336,8 +336,10 @@ describe("pnpm plop service refuses, writing nothing", () => {
     expect(changes()).toEqual([]);
   });
 
-  it("removes the new service and restores pnpm-lock.yaml when pnpm install fails", async () => {
+  it("removes the new service and restores pnpm-lock.yaml when pnpm install fails, naming why even under pnpm -s", async () => {
     vi.stubEnv("PLOP_SKIP_INSTALL", "");
+    // What `pnpm -s plop service` passes down: the install's own pnpm must still say what failed.
+    vi.stubEnv("npm_config_reporter", "silent");
     const root = workspace.copyWorkspace();
     workspace.breakInstall(root, scope, { [`${scope}/missing`]: "workspace:*" });
     const changes = workspace.watchTree(root);

@@ -21,6 +21,15 @@ const ATTEMPTS: readonly (readonly string[])[] = [
 ];
 
 /**
+ * This process's environment without the reporter `pnpm --silent` (`-s`) sets for its scripts: the install's child
+ * pnpm would inherit it and print nothing, and a failure would then be reported without its cause.
+ */
+function installEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { npm_config_reporter: _silent, ...rest } = env;
+  return rest;
+}
+
+/**
  * Links the workspace's packages: `pnpm install --offline` first (everything a derived package needs is already in
  * the store), then a plain `pnpm install` if the store lacks something. Throws with the end of pnpm's output.
  */
@@ -28,7 +37,7 @@ export async function installWorkspace(root: string): Promise<InstallResult> {
   const failures: string[] = [];
   for (const args of ATTEMPTS) {
     const command = `pnpm ${args.join(" ")}`;
-    const result = await runCommand("pnpm", args, { cwd: root }).catch((error: Error) => ({
+    const result = await runCommand("pnpm", args, { cwd: root, env: installEnvironment() }).catch((error: Error) => ({
       exitCode: null,
       signal: null,
       stdout: error.message,
