@@ -10,6 +10,8 @@ process.setSourceMapsEnabled(true);
 // (process.exit() after a shutdown, a fatal error or a bad configuration; the event loop running dry), so the lines
 // still held are written there, synchronously, before the process is gone.
 const destination = bufferedDestination();
+/** How long after a graceful shutdown the process may take to end by itself before it is ended. */
+const EXIT_FALLBACK_MS = 1000;
 process.on("exit", () => destination.flushSync());
 
 let config: ReturnType<typeof loadConfig>;
@@ -42,7 +44,13 @@ try {
         process.exit(1);
       }
       handle.shutdown(signal).then(
-        (result) => process.exit(result.forced || result.error ? 1 : 0),
+        (result) => {
+          // The server closed, so the process ends on its own: process.exit() can deadlock in Node 24 while V8
+          // compiles on a background thread (nodejs/node#64274), and ECS would wait the stop timeout to kill it.
+          // The timer holds nothing open; it ends the process only if something else still does.
+          process.exitCode = result.forced || result.error ? 1 : 0;
+          setTimeout(() => process.exit(), EXIT_FALLBACK_MS).unref();
+        },
         (error: unknown) => {
           logger.fatal({ err: error }, "shutdown failed");
           process.exit(1);
