@@ -52,10 +52,12 @@ export async function invokeFunction(invocation: Invocation): Promise<Invocation
       AWS_ENDPOINT_URL: "http://127.0.0.1:1",
       ...invocation.extraEnvironment,
     };
-    const tsx = import.meta.resolve("tsx");
     const result = await runCommand(
       process.execPath,
-      ["--import", tsx, RUNNER, fn.code.file, fn.code.exportName, eventFile, resultFile, String(timeoutMs)],
+      // Node's own type stripping runs the runner. The runner ends with process.exit() (the SDK's keep-alive sockets
+      // stay open), which can deadlock in Node 24 while V8 compiles or collects on a background thread
+      // (nodejs/node#64274): with V8 on one thread there is none, and no invocation waits out its timeout for it.
+      ["--single-threaded", RUNNER, fn.code.file, fn.code.exportName, eventFile, resultFile, String(timeoutMs)],
       {
         cwd: path.dirname(fn.code.file),
         env,
