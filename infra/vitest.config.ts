@@ -21,6 +21,7 @@ const SYNTH_ONLY = [
 export default defineConfig({
   test: {
     setupFiles: ["test/support/setup.ts"],
+    maxWorkers: "100%",
     // Synthesizing a CDK app takes seconds on a busy 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,

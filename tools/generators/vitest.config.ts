@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
@@ -21,7 +20,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/support/setup.ts"],
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // One worker per core (vitest's default leaves one core out: on 2 cores, one worker).
+    maxWorkers: "100%",
     sequence: { sequencer: EndToEndFirst },
     // The end-to-end test installs a copied workspace, runs the generated service's tests and synthesizes infra.
     testTimeout: 30_000,

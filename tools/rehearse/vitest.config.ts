@@ -2,5 +2,5 @@ import { defineConfig } from "vitest/config";
 
 // The repositories two files deploy are synthesized once for the run (test/support/shared-assemblies.ts).
 export default defineConfig({
-  test: { include: ["test/**/*.test.ts"], globalSetup: ["test/support/shared-assemblies.ts"] },
+  test: { include: ["test/**/*.test.ts"], maxWorkers: "100%", globalSetup: ["test/support/shared-assemblies.ts"] },
 });
