@@ -73,12 +73,19 @@ describe("the shared stack", () => {
 });
 
 describe("bin/app.ts", () => {
+  // Preloaded: process.exit() says so on stderr. The app must end by returning (bin/synth.ts says why).
+  const reportExit = `data:text/javascript,${encodeURIComponent(
+    'const exit = process.exit; process.exit = (code) => { process.stderr.write("process.exit() called\\n"); return exit(code); };',
+  )}`;
   // As cdk.json runs it: Node's own type stripping, no tsx.
-  const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ["bin/app.ts"], {
+  const run = (env: Record<string, string>) => {
+    const result = spawnSync(process.execPath, ["--import", reportExit, "bin/app.ts"], {
       env: { ...process.env, CDK_OUTDIR: makeRepo([]), ...env },
       encoding: "utf8",
     });
+    expect(result.stderr).not.toContain("process.exit() called");
+    return result;
+  };
 
   it("exits 1 naming the file and field of a bad service manifest", () => {
     const root = makeRepo([manifest("orders", 3000, { cpu: 300 } as never)]);
