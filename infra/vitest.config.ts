@@ -2,8 +2,8 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Test files that only build CDK apps in memory (and may start child processes): they change no process-wide state
- * (process.env, CDK's asset cache, required Lambda bundles), so they share one module graph per worker instead of
- * importing aws-cdk-lib and the app (about a second each) once per file. Every other file runs isolated, new ones included.
+ * (process.env, CDK's asset cache, required Lambda bundles), so they share one module graph instead of importing
+ * aws-cdk-lib and the app (about a second each) once per file. Every other file runs isolated, new ones included.
  */
 const SYNTH_ONLY = [
   "test/constructs/**/*.test.ts",
@@ -21,8 +21,6 @@ const SYNTH_ONLY = [
 export default defineConfig({
   test: {
     setupFiles: ["test/support/setup.ts"],
-    // One worker per core: vitest's default leaves one out (on 2 cores: one worker, every file in turn).
-    maxWorkers: "100%",
     // Synthesizing a CDK app takes seconds on a busy 2-core machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,
