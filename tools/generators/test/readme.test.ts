@@ -30,7 +30,7 @@ describe("the workspace diagram", () => {
       '  subgraph apps["apps/: the services"]\n    apps_sample_service["sample-service"]\n  end',
     );
     expect(diagram).toContain("  tools_generators --> packages_pipeline_triggers");
-    expect(diagram).toContain("  infra -.-> tools_rehearse");
+    expect(diagram).toContain("  tools_maintainers_bench -.-> infra");
     // The shared TypeScript settings: drawn, without the arrow from every package.
     expect(diagram).toContain('packages_tsconfig["tsconfig (every package uses it)"]');
     expect(diagram).not.toContain("--> packages_tsconfig");
