@@ -3,15 +3,13 @@
 // the same values wherever the value does not name a place (ECR vs the local registry, the account). Infra's side is
 // the sample's stack as the global setup synthesized it (support/shared-assemblies.ts); that infra calls the function
 // for every service is infra/test/build-stage-contract.test.ts.
-import path from "node:path";
-import { BUILD_VARIABLES, buildStageVariables, loadServiceManifest } from "@repo/service-contract";
+import { BUILD_VARIABLES, buildStageVariables, discoverServices } from "@repo/service-contract";
 import { describe, expect, inject, it } from "vitest";
 import { Stacks } from "../src/deploy/templates.ts";
 import { projectEnvironment, rehearsedServiceNames } from "../src/project-env.ts";
 import { REPO_ROOT } from "./support/repo-copy.ts";
 
 const SERVICE = "sample-service";
-const SERVICE_DIR = `apps/${SERVICE}`;
 
 describe("the Build stage's variables come from the contract, for infra and for the rehearsal", () => {
   it("infra's CodeBuild environment and the rehearsal's agree on every variable the contract defines", async () => {
@@ -25,12 +23,9 @@ describe("the Build stage's variables come from the contract, for infra and for 
     const infraEnv = Object.fromEntries(
       (environment.EnvironmentVariables ?? []).map((variable) => [variable.Name, variable.Value]),
     );
-    const manifestPath = `${SERVICE_DIR}/service.json`;
-    const service = {
-      manifest: loadServiceManifest(path.join(REPO_ROOT, manifestPath)),
-      dir: SERVICE_DIR,
-      manifestPath,
-    };
+    // Found as the rehearsal and infra find it.
+    const service = discoverServices(REPO_ROOT).find((candidate) => candidate.manifest.name === SERVICE);
+    if (!service) throw new Error(`no ${SERVICE} in ${REPO_ROOT}`);
     const rehearsalEnv = projectEnvironment({
       service,
       names,
