@@ -104,9 +104,10 @@ let controlTowerScenario: ControlTowerScenario | undefined;
 function controlTower(): ControlTowerScenario {
   if (!controlTowerScenario) {
     const s = synthesize({ manifests: MANIFESTS, config: CONTROL_TOWER, env: ENV });
-    const selected = new Set(ruleFilesFor(stacksOf(s)));
+    const stacks = stacksOf(s);
+    const selected = new Set(ruleFilesFor(stacks));
     const skipped = controlTowerRuleFiles().filter((rule) => !selected.has(rule));
-    const templatePaths = stacksOf(s).map((stack) => stack.templatePath);
+    const templatePaths = stacks.map((stack) => stack.templatePath);
     const skippedFiles = skipped.map((rule) => rule.file);
     const skippedFindings = findInWorker(skippedFiles, templatePaths);
     // Awaited by the last test of the file; a failure before then must not count as unhandled.
