@@ -7,8 +7,8 @@ import { startServer } from "./shutdown.ts";
 process.setSourceMapsEnabled(true);
 
 // Every log line of the process goes through this buffer. "exit" is the one place every way out passes through
-// (process.exit() after a shutdown, a fatal error or a bad configuration; the event loop running dry), so the lines
-// still held are written there, synchronously, before the process is gone.
+// (process.exit() after a fatal error or a bad configuration; the event loop running dry after a shutdown), so the
+// lines still held are written there, synchronously, before the process is gone.
 const destination = bufferedDestination();
 /** How long after a graceful shutdown the process may take to end by itself before it is ended. */
 const EXIT_FALLBACK_MS = 1000;
