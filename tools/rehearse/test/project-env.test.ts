@@ -1,12 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { buildStageVariables, loadServiceManifest, parseServiceManifest, serviceNames } from "@repo/service-contract";
+import { buildStageVariables, discoverServices, parseServiceManifest, serviceNames } from "@repo/service-contract";
 import { afterEach, describe, expect, it } from "vitest";
 import { imageEnvironment, projectEnvironment, rehearsedServiceNames } from "../src/project-env.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
-const sample = loadServiceManifest(path.join(REPO_ROOT, "apps/sample-service/service.json"));
+// Found as the rehearsal and infra find it.
+const sampleService = discoverServices(REPO_ROOT).find((service) => service.manifest.name === "sample-service");
+if (!sampleService) throw new Error(`no sample-service in ${REPO_ROOT}`);
+const sample = sampleService.manifest;
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -14,7 +17,7 @@ afterEach(() => {
 });
 
 describe("projectEnvironment", () => {
-  const service = { manifest: sample, dir: "apps/sample-service", manifestPath: "apps/sample-service/service.json" };
+  const service = sampleService;
   const input = {
     service,
     names: serviceNames("bluegreen", "sample-service"),
