@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chooseEngine, commandProbes, type EngineChoice, type EngineName } from "@repo/container";
-import { UsageError } from "@repo/devkit/cli";
 import { copyProjectFiles } from "@repo/devkit/files";
-import { BUILD_VARIABLES, discoverServices } from "@repo/service-contract";
+import { BUILD_VARIABLES } from "@repo/service-contract";
 import { collectArtifacts, replaceFolder } from "./artifacts.ts";
 import { type BuildEvent, type CommandFailure, type PhaseOutcome, runBuildspec } from "./build-runner.ts";
 import { type Buildspec, BuildspecError, type PhaseName, parseBuildspec } from "./buildspec.ts";
 import { DEFAULT_REGION, imageEnvironment, projectEnvironment, rehearsedServiceNames } from "./project-env.ts";
 import { type LocalRegistry, startLocalRegistry, useExistingRegistry } from "./registry.ts";
+import { rehearsedService } from "./rehearsed-service.ts";
 import { installShims } from "./shims/install.ts";
 import { type SourceVersion, sourceVersion } from "./source-version.ts";
 import { verifyArtifacts } from "./verify.ts";
@@ -71,17 +71,7 @@ export class BuildFailure extends Error {
 export async function rehearse(request: RehearsalRequest): Promise<RehearsalResult> {
   const started = performance.now();
   const { repoRoot, log } = request;
-  const services = discoverServices(repoRoot);
-  const known = services.map((candidate) => candidate.manifest.name);
-  if (request.service === undefined) {
-    throw new UsageError(`name the service to rehearse: ${known.join(", ") || "(no apps/*/service.json found)"}`);
-  }
-  const service = services.find((candidate) => candidate.manifest.name === request.service);
-  if (!service) {
-    throw new UsageError(
-      `unknown service "${request.service}": no apps/${request.service}/service.json (services: ${known.join(", ") || "none"})`,
-    );
-  }
+  const service = rehearsedService(repoRoot, request.service);
   const { manifest } = service;
   const engine = await chooseEngine(request.engine, commandProbes());
   const source = await sourceVersion(repoRoot);

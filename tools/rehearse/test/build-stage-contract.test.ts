@@ -3,10 +3,11 @@
 // the same values wherever the value does not name a place (ECR vs the local registry, the account). Infra's side is
 // the sample's stack as the global setup synthesized it (support/shared-assemblies.ts); that infra calls the function
 // for every service is infra/test/build-stage-contract.test.ts.
-import { BUILD_VARIABLES, buildStageVariables, discoverServices } from "@repo/service-contract";
+import { BUILD_VARIABLES, buildStageVariables } from "@repo/service-contract";
 import { describe, expect, inject, it } from "vitest";
 import { Stacks } from "../src/deploy/templates.ts";
 import { projectEnvironment, rehearsedServiceNames } from "../src/project-env.ts";
+import { rehearsedService } from "../src/rehearsed-service.ts";
 import { REPO_ROOT } from "./support/repo-copy.ts";
 
 const SERVICE = "sample-service";
@@ -23,9 +24,8 @@ describe("the Build stage's variables come from the contract, for infra and for 
     const infraEnv = Object.fromEntries(
       (environment.EnvironmentVariables ?? []).map((variable) => [variable.Name, variable.Value]),
     );
-    // Found as the rehearsal and infra find it.
-    const service = discoverServices(REPO_ROOT).find((candidate) => candidate.manifest.name === SERVICE);
-    if (!service) throw new Error(`no ${SERVICE} in ${REPO_ROOT}`);
+    // Found as the rehearsal finds it.
+    const service = rehearsedService(REPO_ROOT, SERVICE);
     const rehearsalEnv = projectEnvironment({
       service,
       names,

@@ -1,14 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { buildStageVariables, discoverServices, parseServiceManifest, serviceNames } from "@repo/service-contract";
+import { buildStageVariables, parseServiceManifest, serviceNames } from "@repo/service-contract";
 import { afterEach, describe, expect, it } from "vitest";
 import { imageEnvironment, projectEnvironment, rehearsedServiceNames } from "../src/project-env.ts";
+import { rehearsedService } from "../src/rehearsed-service.ts";
 
 const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
-// Found as the rehearsal and infra find it.
-const sampleService = discoverServices(REPO_ROOT).find((service) => service.manifest.name === "sample-service");
-if (!sampleService) throw new Error(`no sample-service in ${REPO_ROOT}`);
+const sampleService = rehearsedService(REPO_ROOT, "sample-service");
 const sample = sampleService.manifest;
 
 const dirs: string[] = [];

@@ -4,8 +4,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chooseEngine, commandProbes, createEngine, type EngineChoice } from "@repo/container";
-import { UsageError } from "@repo/devkit/cli";
-import { discoverServices, loadDeploymentConfig, projectNames, serviceNames } from "@repo/service-contract";
+import { loadDeploymentConfig, projectNames, serviceNames } from "@repo/service-contract";
+import { rehearsedService } from "../rehearsed-service.ts";
 import { type DeployRequest, type DeployResult, playDeployment } from "./deployment.ts";
 import { haproxyVersion } from "./haproxy.ts";
 import { type DeployPlan, planDeployment } from "./plan.ts";
@@ -47,15 +47,7 @@ export async function checkDeployTools(): Promise<void> {
 
 export async function rehearseDeploy(request: DeployRehearsalRequest): Promise<DeployRehearsal> {
   const { repoRoot, log } = request;
-  const known = discoverServices(repoRoot).map((service) => service.manifest.name);
-  if (request.service === undefined || !known.includes(request.service)) {
-    throw new UsageError(
-      request.service === undefined
-        ? `name the service to rehearse: ${known.join(", ")}`
-        : `unknown service "${request.service}": no apps/${request.service}/service.json (services: ${known.join(", ") || "none"})`,
-    );
-  }
-  const service = request.service;
+  const service = rehearsedService(repoRoot, request.service).manifest.name;
   const config = loadDeploymentConfig(path.join(repoRoot, "infra", "deployment.config.json"));
   const names = serviceNames(config.projectName, service);
   const work = await mkdtemp(path.join(tmpdir(), `rehearse-plan-${service}-`));

@@ -1,15 +1,14 @@
 // The Build stage's artifacts for a repository without building its image: create-new-task-def's template mode, with
 // the project environment the build rehearsal gives it and the buildspec's own command line.
 import { createNewTaskDef, parseCommandLine } from "@repo/create-new-task-def";
-import { discoverServices } from "@repo/service-contract";
 import { projectEnvironment, rehearsedServiceNames } from "../../src/project-env.ts";
+import { rehearsedService } from "../../src/rehearsed-service.ts";
 
 /** A digest no image has: the tests' tasks are processes, the image is never pulled. */
 export const TEST_DIGEST = `sha256:${"0".repeat(64)}`;
 
 export async function renderArtifacts(repoRoot: string, service: string, outDir: string): Promise<void> {
-  const found = discoverServices(repoRoot).find((candidate) => candidate.manifest.name === service);
-  if (!found) throw new Error(`no service ${service} in ${repoRoot}`);
+  const found = rehearsedService(repoRoot, service);
   const names = rehearsedServiceNames(repoRoot, service);
   const env = projectEnvironment({
     service: found,
