@@ -18,6 +18,9 @@ const SYNTH_ONLY = [
   "test/test-traffic-hook.test.ts",
 ];
 
+/** The projects below, by name: scripts/test.ts (`pnpm test`) runs each in a process of its own. */
+export const PROJECTS = { synth: "synth", isolated: "isolated" } as const;
+
 export default defineConfig({
   test: {
     setupFiles: ["test/support/setup.ts"],
@@ -25,8 +28,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: "synth", include: SYNTH_ONLY, isolate: false } },
-      { extends: true, test: { name: "isolated", include: ["test/**/*.test.ts"], exclude: SYNTH_ONLY } },
+      { extends: true, test: { name: PROJECTS.synth, include: SYNTH_ONLY, isolate: false } },
+      { extends: true, test: { name: PROJECTS.isolated, include: ["test/**/*.test.ts"], exclude: SYNTH_ONLY } },
     ],
   },
 });

@@ -4,19 +4,20 @@
 // afresh anyway, so a second process costs them nothing more and they run on the other core. Infra's tests are the
 // longest task of a cold `pnpm test`: this ends them sooner. Vitest runs projects of one process one after another.
 import { spawn } from "node:child_process";
+import { PROJECTS } from "../vitest.config.ts";
 
-const PROJECTS = ["synth", "isolated"] as const;
+const projects = Object.values(PROJECTS);
 const args = process.argv.slice(2);
 
 if (args.includes("--help") || args.includes("-h")) {
   console.log(`Usage: pnpm test [vitest run arguments]
 
-Runs infra's tests: the vitest projects ${PROJECTS.join(" and ")} as two processes side by side. Arguments go
+Runs infra's tests: the vitest projects ${projects.join(" and ")} as two processes side by side. Arguments go
 to both (a filter that matches files of one project only leaves the other with nothing to run, which passes).
 
 Exit code: 0 when both pass, else the first failing project's exit code.`);
 } else {
-  const codes = await Promise.all(PROJECTS.map(runProject));
+  const codes = await Promise.all(projects.map(runProject));
   process.exitCode = codes.find((code) => code !== 0) ?? 0;
 }
 
