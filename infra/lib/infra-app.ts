@@ -21,6 +21,7 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import { CustomResourceConfig } from "aws-cdk-lib/custom-resources";
 import { DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
 import cdkNag from "cdk-nag";
+import { BuildContext } from "./build-context.ts";
 import { ControlTowerChecks } from "./compliance/control-tower-checks.ts";
 import { applyControlTowerLevel } from "./compliance/control-tower-level.ts";
 import { loadExceptions, stackKinds } from "./compliance/exceptions.ts";
@@ -128,6 +129,7 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
       .map((service) => sharedLoadBalancerIndex(serviceRoute(service.manifest).priority)),
   });
 
+  const buildContext = new BuildContext(repoRoot);
   const serviceStacks = services.map((service) => {
     const stack = new ServiceStack(app, serviceNames(config.projectName, service.manifest.name).stack, {
       env,
@@ -136,7 +138,7 @@ export function buildInfra(app: App, options: InfraOptions = {}): Infra {
       service,
       shared,
       logRetention,
-      repoRoot,
+      buildContext,
       triggerPaths: pathsOf(service),
       ...(options.initialImage ? { initialImage: options.initialImage(service) } : {}),
     });

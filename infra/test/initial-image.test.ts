@@ -4,7 +4,8 @@ import { triggerPathsFor } from "@repo/pipeline-triggers";
 import type { DiscoveredService } from "@repo/service-contract";
 import { AssetHashType, AssetStaging } from "aws-cdk-lib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initialServiceVersion, serviceImageAssetHash, triggerPathsFingerprint } from "../lib/initial-image.ts";
+import { BuildContext } from "../lib/build-context.ts";
+import { initialServiceVersion, serviceImageAssetHash } from "../lib/initial-image.ts";
 import { makeRepo, manifest, type Scenario, synthesize } from "./support/synth.ts";
 
 const DOCKERIGNORE = readFileSync(path.resolve(import.meta.dirname, "../../.dockerignore"), "utf8");
@@ -56,7 +57,6 @@ function snapshot(s: Scenario): Snapshot {
 }
 
 function edit(root: string, file: string, content: string): void {
-  // Content of another length: the fingerprint cache keys on inode, mtime and size.
   writeFileSync(path.join(root, file), content);
 }
 
@@ -84,13 +84,13 @@ describe("the default initial image", () => {
     };
     expect(staging.hashType).toBe(AssetHashType.CUSTOM);
     expect(staging.customSourceFingerprint).toBe(
-      serviceImageAssetHash(s.repoRoot, stack?.service as DiscoveredService, paths),
+      serviceImageAssetHash(new BuildContext(s.repoRoot), stack?.service as DiscoveredService, paths),
     );
     expect(image?.source).toMatchObject({
       dockerFile: "apps/orders/Dockerfile",
       dockerBuildArgs: {
         SERVICE: "orders",
-        SERVICE_VERSION: initialServiceVersion(triggerPathsFingerprint(s.repoRoot, paths)),
+        SERVICE_VERSION: initialServiceVersion(new BuildContext(s.repoRoot).fingerprint(paths)),
       },
       platform: "linux/amd64",
     });
@@ -128,7 +128,8 @@ describe("the default initial image", () => {
       "pnpm-lock.yaml",
       "pnpm-workspace.yaml",
     ]);
-    const fingerprint = () => triggerPathsFingerprint(root, paths);
+    // A new BuildContext each time: one fingerprints each path once, as a synth does.
+    const fingerprint = () => new BuildContext(root).fingerprint(paths);
     const original = fingerprint();
     expect(fingerprint()).toBe(original);
 
@@ -153,6 +154,21 @@ describe("the default initial image", () => {
       expect({ file, changed: next !== previous }).toEqual({ file, changed: true });
       previous = next;
     }
+  });
+
+  it("follows Docker's ignore semantics: a `!` pattern takes a file back from an ignored folder", () => {
+    const root = makeRepo(MANIFESTS, {
+      ...repoFiles(),
+      ".dockerignore": `${DOCKERIGNORE}\n!apps/billing/dist/keep.txt\n`,
+      "apps/billing/dist/keep.txt": "kept\n",
+    });
+    const paths = triggerPathsFor(root, "apps/billing");
+    const fingerprint = () => new BuildContext(root).fingerprint(paths);
+    const original = fingerprint();
+    edit(root, "apps/billing/dist/server.js", "rebuilt, still ignored\n");
+    expect(fingerprint()).toBe(original);
+    edit(root, "apps/billing/dist/keep.txt", "kept, and changed\n");
+    expect(fingerprint()).not.toBe(original);
   });
 });
 

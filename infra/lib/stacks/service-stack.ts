@@ -17,6 +17,7 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
+import type { BuildContext } from "../build-context.ts";
 import { ArtifactBucket } from "../constructs/artifact-bucket.ts";
 import { BlueGreenFargateService } from "../constructs/blue-green-fargate-service.ts";
 import { BuildCacheRepository } from "../constructs/build-cache-repository.ts";
@@ -34,8 +35,8 @@ export interface ServiceStackProps extends StackProps {
   service: DiscoveredService;
   shared: SharedStack;
   logRetention: logs.RetentionDays;
-  /** Repository root: the Docker build context of the default initial image. */
-  repoRoot: string;
+  /** The Docker build context of the default initial image (the repository root), shared by the app's services. */
+  buildContext: BuildContext;
   /**
    * The paths whose change must rebuild and redeploy this service (@repo/pipeline-triggers): the pipeline's trigger
    * filters, and what the default initial image's hash covers.
@@ -105,7 +106,7 @@ export class ServiceStack extends Stack {
       logsBucket: s3.Bucket.fromBucketName(this, "LogsBucket", shared.logsBucket.bucketName),
     });
 
-    const image = props.initialImage ?? serviceImageAsset(props.repoRoot, props.service, props.triggerPaths);
+    const image = props.initialImage ?? serviceImageAsset(props.buildContext, props.service, props.triggerPaths);
     const task = new ServiceTaskDefinition(this, "Task", {
       manifest,
       family: names.taskFamily,
