@@ -19,7 +19,7 @@ import { App, AspectPriority, Aspects, Tags, Validations } from "aws-cdk-lib";
 import type * as ecs from "aws-cdk-lib/aws-ecs";
 import type * as logs from "aws-cdk-lib/aws-logs";
 import { CustomResourceConfig } from "aws-cdk-lib/custom-resources";
-import { DISABLE_ASSET_STAGING_CONTEXT } from "aws-cdk-lib/cx-api";
+import { DISABLE_ASSET_STAGING_CONTEXT, DISABLE_CREATION_STACK_TRACES } from "aws-cdk-lib/cx-api";
 import cdkNag from "cdk-nag";
 import { BuildContext } from "./build-context.ts";
 import { ControlTowerChecks } from "./compliance/control-tower-checks.ts";
@@ -84,6 +84,9 @@ export function createApp(options: CreateAppOptions = {}): App {
       // Docker build context = repository root: staging would copy the repository into cdk.out once per service
       // (seconds per service). Unstaged, cdk.out's asset manifest points at the sources themselves.
       [DISABLE_ASSET_STAGING_CONTEXT]: true,
+      // No stack trace captured for every resource (a third of each stack's metadata.json, and time per resource),
+      // as the cdk CLI used to ask unless --debug. `cdk synth --debug` (CDK_DEBUG=true) brings them back.
+      [DISABLE_CREATION_STACK_TRACES]: true,
       ...options.context,
     },
     builtinCloudFormationValidation: options.cfnValidation ?? process.env.INFRA_CFN_VALIDATION === "1",
