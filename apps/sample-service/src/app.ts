@@ -5,7 +5,7 @@ import { addGreetingRoutes, GreetingStore } from "./greetings.ts";
 import { sendJson } from "./json-response.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { requestContext } from "./request-context.ts";
-import { securityHeaders } from "./security-headers.ts";
+import { JSON_API_HEADERS, securityHeaders } from "./security-headers.ts";
 
 /** The part of the server's state the routes read: readiness turns 503 once shutdown has begun. */
 export interface Lifecycle {
@@ -36,7 +36,7 @@ export function createApp(config: Config, deps: AppDeps = {}): Express {
   app.set("etag", false);
 
   app.use(requestContext(logger, [config.healthCheckPath, READY_PATH]));
-  app.use(securityHeaders());
+  app.use(securityHeaders(JSON_API_HEADERS));
 
   // The answers that never change, serialised once.
   const ok = JSON.stringify({ status: "ok" });

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createApp, type Lifecycle } from "../src/app.ts";
 import type { Config } from "../src/config.ts";
 import { GreetingStore } from "../src/greetings.ts";
+import { JSON_API_HEADERS } from "../src/security-headers.ts";
 import { captureLogger, HEALTH, MANIFEST, testConfig } from "./helpers.ts";
 
 /** Test-only routes: none of them exists in the production app. */
@@ -222,15 +223,16 @@ describe("security headers", () => {
     const res = await request(appFor().app).get("/").expect(200);
     expect(res.headers["x-powered-by"]).toBeUndefined();
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
-    expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
-    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    // A JSON API's policy: nothing loads in a response's context, nothing frames it.
+    expect(res.headers["x-frame-options"]).toBe("DENY");
+    expect(res.headers["content-security-policy"]).toBe("default-src 'none';frame-ancestors 'none'");
     expect(res.headers["strict-transport-security"]).toContain("max-age=");
     expect(res.headers["referrer-policy"]).toBe("no-referrer");
   });
 
   it("sends exactly helmet's own headers, and otherwise only its own", async () => {
-    // helmet is the source of truth: a bare app with helmet() in front of it.
-    const bare = express().use(helmet());
+    // helmet is the source of truth: a bare app with helmet(JSON_API_HEADERS) in front of it.
+    const bare = express().use(helmet(JSON_API_HEADERS));
     bare.get("/", (_req, res) => {
       res.end();
     });
