@@ -3,7 +3,9 @@ import type { BenchReport, Figure, PartResult, Unit } from "./model.ts";
 
 export function formatValue(value: number | null, unit: Unit): string {
   if (value === null) return "—";
-  const digits = Number.isInteger(value) ? 0 : unit === "MB" || unit === "s" || unit === "ms" ? 1 : 2;
+  // Seconds below one keep two decimals: a synth phase or a per-service cost of 0.06 s would read "0.1 s".
+  const secondsDigits = Math.abs(value) < 1 ? 2 : 1;
+  const digits = Number.isInteger(value) ? 0 : unit === "s" ? secondsDigits : unit === "MB" || unit === "ms" ? 1 : 2;
   const text = value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return `${text} ${unit}`;
 }

@@ -76,6 +76,8 @@ describe("the table", () => {
   it("formats values by unit", () => {
     expect(formatValue(1234.5, "req/s")).toBe("1,234.50 req/s");
     expect(formatValue(3.25, "MB")).toBe("3.3 MB");
+    expect(formatValue(2.04, "s")).toBe("2.0 s");
+    expect(formatValue(0.06, "s")).toBe("0.06 s");
     expect(formatValue(7, "requests")).toBe("7 requests");
     expect(formatValue(null, "s")).toBe("—");
   });

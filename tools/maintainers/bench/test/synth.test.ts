@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLI_PHASE, phasesOf, type SynthPair, type SynthRun, synthFigures } from "../src/parts/synth.ts";
+import { CLI_PHASE, medianRun, phasesOf, type SynthPair, type SynthRun, synthFigures } from "../src/parts/synth.ts";
 
 const run = (services: number, synthMs: number, phases: SynthRun["phases"]): SynthRun => ({
   services,
@@ -16,6 +16,19 @@ describe("phasesOf", () => {
 
   it("never reports a negative CLI share (clocks of two processes)", () => {
     expect(phasesOf({ phases: {}, totalMs: 3000 }, 2990)[CLI_PHASE]).toBe(0);
+  });
+});
+
+describe("medianRun", () => {
+  it("picks the run of median wall time, with that run's own phases", () => {
+    const runs = [
+      run(20, 5200, { "asset hashing": 90 }),
+      run(20, 3900, { "asset hashing": 40 }),
+      run(20, 4100, { "asset hashing": 50 }),
+    ];
+    expect(medianRun(runs)).toBe(runs[2]);
+    expect(medianRun(runs.slice(0, 1))).toBe(runs[0]);
+    expect(() => medianRun([])).toThrow(RangeError);
   });
 });
 
@@ -51,6 +64,14 @@ describe("synthFigures", () => {
 
   it("derives the cost of one more service from the first and the last count", () => {
     expect(named("cost per added service (1 → 21)")).toMatchObject({ value: 0.1, baseline: 0.05 });
+  });
+
+  it("shows every round's wall time beside the median, when there was more than one", () => {
+    const withRounds = synthFigures([
+      { ...pairs[0], rounds: { ours: [4200, 4000, 3900], bare: [3000, 3100, 2900] } },
+    ] as SynthPair[]);
+    expect(withRounds[0]?.detail).toBe("rounds: 4.2, 4, 3.9 s (bare: 3, 3.1, 2.9 s)");
+    expect(figures[0]?.detail).toBeUndefined();
   });
 
   it("has no per-service cost from a single count", () => {

@@ -9,10 +9,12 @@ import { round } from "../stats.ts";
 interface Settings {
   /** Service counts; the first is the baseline of the others. */
   counts: number[];
+  /** Synths per count and app, interleaved; the median counts. */
+  rounds: number;
 }
 
-const FULL: Settings = { counts: [1, 10, 20] };
-const SMOKE: Settings = { counts: [1, 2] };
+const FULL: Settings = { counts: [1, 10, 20], rounds: 3 };
+const SMOKE: Settings = { counts: [1, 2], rounds: 1 };
 
 /** What the synth costs outside the app's process: pnpm starting the cdk CLI, the CLI reading the assembly. */
 export const CLI_PHASE = "pnpm + cdk CLI";
@@ -27,10 +29,19 @@ export interface SynthRun {
   phases: Partial<Record<Phase, number>>;
 }
 
-/** One count's pair of synths, run one after the other. */
+/** One count's synths: ours and the bare app's, each the median of the rounds (every round's wall time beside). */
 export interface SynthPair {
   ours: SynthRun;
   bare: SynthRun;
+  rounds?: { ours: number[]; bare: number[] };
+}
+
+/** The run of median wall time (its phases with it, so that they add up to what was measured). */
+export function medianRun(runs: readonly SynthRun[]): SynthRun {
+  const sorted = [...runs].sort((a, b) => a.synthMs - b.synthMs);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!middle) throw new RangeError("median of no synth runs");
+  return middle;
 }
 
 /** The app's own phases, plus what the wall time of the whole command spent outside the app's process. */
@@ -73,7 +84,13 @@ async function synthRun(
   return { services: count, synthMs: result.elapsedMs, stacks, phases: phasesOf(timings, result.elapsedMs) };
 }
 
-async function pairOf(ctx: BenchContext, count: number): Promise<SynthPair> {
+interface Copy {
+  count: number;
+  dir: string;
+  root: string;
+}
+
+async function copyWith(ctx: BenchContext, count: number): Promise<Copy> {
   const dir = await ctx.makeTempDir(`synth-${count}`);
   const root = path.join(dir, "repo");
   ctx.progress(`${count} service(s): generating a copy of the repository (infra/scripts/generate-services.ts)`);
@@ -81,9 +98,29 @@ async function pairOf(ctx: BenchContext, count: number): Promise<SynthPair> {
     cwd: path.join(ctx.repoRoot, "infra"),
     cleanup: ctx.cleanup,
   });
+  return { count, dir, root };
+}
+
+async function pairOf(ctx: BenchContext, { count, root, dir }: Copy): Promise<SynthPair> {
   const ours = await synthRun(ctx, "ours", count, root, dir);
   const bare = await synthRun(ctx, "bare", count, root, dir);
   return { ours, bare };
+}
+
+/** Round after round over every count, ours then bare each time, so that a slow stretch of the machine hits all. */
+async function pairsOf(ctx: BenchContext, copies: readonly Copy[], rounds: number): Promise<SynthPair[]> {
+  const runs = copies.map(() => [] as SynthPair[]);
+  for (let round = 1; round <= rounds; round++) {
+    for (const [index, copy] of copies.entries()) {
+      ctx.progress(`round ${round}/${rounds}: ${servicesLabel(copy.count)}`);
+      runs[index]?.push(await pairOf(ctx, copy));
+    }
+  }
+  return runs.map((pairs) => ({
+    ours: medianRun(pairs.map((pair) => pair.ours)),
+    bare: medianRun(pairs.map((pair) => pair.bare)),
+    rounds: { ours: pairs.map((pair) => pair.ours.synthMs), bare: pairs.map((pair) => pair.bare.synthMs) },
+  }));
 }
 
 const seconds = (ms: number, digits = 1) => round(ms / 1000, digits);
@@ -92,8 +129,9 @@ const servicesLabel = (count: number) => `${count} service${count === 1 ? "" : "
 /** Per count: the whole synth, then each phase, beside the bare app's; then the cost of one more service. */
 export function synthFigures(pairs: readonly SynthPair[]): Figure[] {
   const figures: Figure[] = [];
-  for (const { ours, bare } of pairs) {
+  for (const { ours, bare, rounds } of pairs) {
     const label = servicesLabel(ours.services);
+    const spread = (ms: number[]) => ms.map((value) => seconds(value)).join(", ");
     figures.push(
       figure({
         name: `synth, ${label}`,
@@ -102,6 +140,9 @@ export function synthFigures(pairs: readonly SynthPair[]): Figure[] {
         baseline: seconds(bare.synthMs),
         baselineLabel: `bare CDK app, ${label}`,
         better: "lower",
+        ...(rounds && rounds.ours.length > 1
+          ? { detail: `rounds: ${spread(rounds.ours)} s (bare: ${spread(rounds.bare)} s)` }
+          : {}),
       }),
     );
     for (const phase of PHASES) {
@@ -150,13 +191,14 @@ export const synthPart: BenchPart = partWithModes(
   { id: "synth", number: "5", title: "Synth: cdk synth of 1, 10 and 20 services (generated into temporary copies)" },
   { full: FULL, smoke: SMOKE },
   async (ctx, settings) => {
-    const [baselineCount] = settings.counts;
-    if (baselineCount === undefined) throw new Error("no service count to synthesize");
+    const copies: Copy[] = [];
+    for (const count of settings.counts) copies.push(await copyWith(ctx, count));
     // The first synths also pay for reading aws-cdk-lib from disk, filling infra's Lambda bundle cache and V8's
-    // compile cache: the first count runs twice, the second pair counts.
-    const warmUp = await pairOf(ctx, baselineCount);
-    const pairs: SynthPair[] = [];
-    for (const count of settings.counts) pairs.push(await pairOf(ctx, count));
+    // compile cache: a warm-up pair of the first count first, which does not count.
+    const [first] = copies;
+    if (!first) throw new Error("no service count to synthesize");
+    const warmUp = await pairOf(ctx, first);
+    const pairs = await pairsOf(ctx, copies, settings.rounds);
     const notes = [
       "Wall time of `pnpm --filter @repo/infra synth --output <tmp>` (cdk CLI, the CDK app under Node's type " +
         "stripping, cdk-nag AwsSolutions checks) with INFRA_REPO_ROOT pointing at a copy of the repository whose " +
@@ -168,7 +210,8 @@ export const synthPart: BenchPart = partWithModes(
         "their CommonJS modules; other modules load: the rest of the import graph (the app's TypeScript, the other " +
         "packages, Node reading the exports of the CommonJS modules imported from ESM). pnpm + cdk CLI: the wall " +
         "time outside the app's process.",
-      "One run per count after a warm-up pair; on a shared machine expect ± 20 %.",
+      `${settings.rounds} round(s) over every count after a warm-up pair, ours then the bare app's each time; each ` +
+        "figure is the median round (its phases with it), and the cost per added service comes from those medians.",
     ];
     return { figures: synthFigures(pairs), notes, raw: { settings, warmUp, pairs } };
   },
