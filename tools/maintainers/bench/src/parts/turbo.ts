@@ -1,7 +1,9 @@
 import { appendFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { copyProjectFiles } from "@repo/devkit/files";
 import { stripAnsi } from "@repo/devkit/process";
+import { endedChildrenCpuSeconds } from "../children-cpu.ts";
 import type { BenchContext, BenchPart } from "../context.ts";
 import { type Figure, figure } from "../model.ts";
 import { runChecked, runCommand } from "../processes.ts";
@@ -92,7 +94,9 @@ export const turboPart: BenchPart = {
     }
 
     const command = `pnpm ${args.join(" ")}`;
+    const cpuBefore = endedChildrenCpuSeconds();
     const cold = await timedRun(ctx, copy, args, "cold (empty cache)");
+    const cpuAfter = endedChildrenCpuSeconds();
     const cached = await timedRun(ctx, copy, args, "again, nothing changed");
     const touchedFile = path.join("apps", ctx.options.service, "src", "app.ts");
     await appendFile(path.join(copy, touchedFile), `// bench: touched ${new Date().toISOString()}\n`);
@@ -107,12 +111,19 @@ export const turboPart: BenchPart = {
     const list = (tasks: TaskOutcome[]) => tasks.map((task) => task.taskId).join(", ") || "none";
 
     const coldSec = round(cold.ms / 1000, 1);
+    // The cold run's baseline: its own CPU time spread over every core, the wall time no schedule could beat.
+    const cores = availableParallelism();
+    const coldCpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
     const figures: Figure[] = [
       figure({
         name: `${command}, cold (empty cache, ${executed(cold).length} tasks run)`,
         unit: "s",
         value: coldSec,
+        baseline: coldCpu === null ? null : round(coldCpu / cores, 1),
+        baselineLabel:
+          coldCpu === null ? null : `its own ${round(coldCpu, 1)} CPU-s ÷ ${cores} cores: no schedule is faster`,
         better: "lower",
+        ...(coldCpu === null ? { detail: "no /proc here to read its CPU time from" } : {}),
       }),
       figure({
         name: `${command}, fully cached (${executed(cached).length} of ${cached.tasks.length} tasks run)`,
