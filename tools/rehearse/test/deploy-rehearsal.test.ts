@@ -119,8 +119,10 @@ describe.skipIf(skip !== undefined).concurrent("the Deploy rehearsal (processes 
   it("--break health: green never passes its checks, traffic stays on blue, green is stopped, exit 3", async () => {
     const { result } = await rehearse("health", REPO_ROOT, "health");
     expect(result).toMatchObject({ outcome: "rolled back", exitCode: DEPLOY_EXIT.healthChecks });
+    // The 404 of the moved health path; on a machine loaded enough (a cold `pnpm test` on 2 cores, once) the last
+    // check before the grace period ended may have timed out or found no listener instead: green failed either way.
     expect(result.reason).toMatch(
-      /^target green-\d is unhealthy after the 30 s health check grace period: GET \/health gave L7STS 404/,
+      /^target green-\d is unhealthy after the 30 s health check grace period: GET \/health gave (L7STS 404|L[4-7](TOUT|CON))/,
     );
     expect(result.traffic.failed).toBe(0);
     expect(result.steps.map((step) => step.name)).toEqual([
