@@ -19,6 +19,8 @@ class EndToEndFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The test files share one module graph (each restores the process-wide state it changes).
+    isolate: false,
     setupFiles: ["test/support/setup.ts"],
     // One worker per core (vitest's default leaves one core out: on 2 cores, one worker).
     maxWorkers: "100%",

@@ -20,6 +20,7 @@ beforeEach(() => {
 
 afterEach(async () => {
   process.env = { ...savedEnvironment };
+  vi.restoreAllMocks();
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
