@@ -78,8 +78,9 @@ describe.skipIf(skip !== undefined).concurrent("the Deploy rehearsal (processes 
     expect(stepNamed(result, "AfterAllowTestTraffic")?.detail).toContain(
       "PutLifecycleEventHookExecutionStatus Succeeded",
     );
-    // The canary's 5 minutes last 5 s at the default time scale.
-    expect(stepNamed(result, "AllowTraffic 10%")?.seconds).toBeGreaterThanOrEqual(5);
+    // The canary's 5 minutes last 5 s at the default time scale. Node's timers count whole milliseconds from the
+    // event loop's cached clock, so by performance.now() a 5 s timer may end up to a millisecond early (4.99997 seen).
+    expect(stepNamed(result, "AllowTraffic 10%")?.seconds).toBeGreaterThanOrEqual(4.999);
     const canary = result.traffic.steps.find((step) => step.step === "AllowTraffic 10%");
     expect(canary?.green).toBeGreaterThan(0);
     expect((canary?.green ?? 0) / ((canary?.green ?? 0) + (canary?.blue ?? 0))).toBeLessThan(0.3);
@@ -119,10 +120,9 @@ describe.skipIf(skip !== undefined).concurrent("the Deploy rehearsal (processes 
   it("--break health: green never passes its checks, traffic stays on blue, green is stopped, exit 3", async () => {
     const { result } = await rehearse("health", REPO_ROOT, "health");
     expect(result).toMatchObject({ outcome: "rolled back", exitCode: DEPLOY_EXIT.healthChecks });
-    // The 404 of the moved health path; on a machine loaded enough (a cold `pnpm test` on 2 cores, once) the last
-    // check before the grace period ended may have timed out or found no listener instead: green failed either way.
+    // The 404 of the moved health path: the last answer green gave, even when its very last check timed out.
     expect(result.reason).toMatch(
-      /^target green-\d is unhealthy after the 30 s health check grace period: GET \/health gave (L7STS 404|L[4-7](TOUT|CON))/,
+      /^target green-\d is unhealthy after the 30 s health check grace period: GET \/health gave L7STS 404 /,
     );
     expect(result.traffic.failed).toBe(0);
     expect(result.steps.map((step) => step.name)).toEqual([

@@ -25,6 +25,9 @@ export async function waitHealthy(
   const limitMs =
     Math.max(graceMs, check.healthyThreshold * check.intervalSeconds * 1000) +
     (check.unhealthyThreshold * check.intervalSeconds + check.timeoutSeconds) * 1000;
+  // Each target's last check that the service answered (HAProxy's L7 statuses): on a loaded machine the check just
+  // before the verdict may have timed out instead, which says less about what is wrong.
+  const lastAnswer = new Map<string, string>();
   for (;;) {
     signal?.throwIfAborted();
     const exited = taskSet.exitedTask();
@@ -34,12 +37,15 @@ export async function waitHealthy(
       );
     }
     const targets = await balancer.targets(taskSet.side);
+    for (const target of targets) if (target.check.startsWith("L7")) lastAnswer.set(target.slot, target.check);
     if (targets.every((target) => target.state === "healthy")) return;
     const elapsed = performance.now() - registeredAt;
     const unhealthy = targets.find((target) => target.state === "unhealthy");
     if (unhealthy && elapsed >= graceMs) {
+      const answer = lastAnswer.get(unhealthy.slot) ?? unhealthy.check;
+      const last = answer === unhealthy.check ? "" : `; its last check: ${unhealthy.check}`;
       throw new HealthCheckFailure(
-        `target ${unhealthy.slot} is unhealthy after the ${topology.healthCheckGracePeriodSeconds} s health check grace period: GET ${check.path} gave ${unhealthy.check} (the matcher wants ${check.matcher})`,
+        `target ${unhealthy.slot} is unhealthy after the ${topology.healthCheckGracePeriodSeconds} s health check grace period: GET ${check.path} gave ${answer} (the matcher wants ${check.matcher})${last}`,
       );
     }
     if (elapsed >= limitMs) {
