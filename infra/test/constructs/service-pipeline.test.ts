@@ -113,6 +113,18 @@ function stages(template: Template): { Name: string; Actions: Record<string, unk
   return captured.asArray();
 }
 
+/** The Source stage is the one named action of this provider, with these settings. */
+function expectSourceAction(template: Template, provider: string, settings: Record<string, unknown>): void {
+  const [source] = stages(template);
+  expect(source?.Actions).toEqual([
+    expect.objectContaining({
+      Name: SOURCE_ACTION_NAME,
+      ActionTypeId: { Category: "Source", Owner: "AWS", Provider: provider, Version: "1" },
+      ...settings,
+    }),
+  ]);
+}
+
 const ARTIFACT_OBJECTS = [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`];
 
 describe("ServicePipeline from CodeCommit", () => {
@@ -139,15 +151,10 @@ describe("ServicePipeline from CodeCommit", () => {
   });
 
   it("reads the branch from CodeCommit and never starts itself: no polling, no trigger, no event rule", () => {
-    const [source] = stages(p.template);
-    expect(source?.Actions).toEqual([
-      expect.objectContaining({
-        Name: SOURCE_ACTION_NAME,
-        ActionTypeId: { Category: "Source", Owner: "AWS", Provider: "CodeCommit", Version: "1" },
-        Configuration: { RepositoryName: "monorepo", BranchName: "main", PollForSourceChanges: false },
-        OutputArtifacts: [{ Name: "Source" }],
-      }),
-    ]);
+    expectSourceAction(p.template, "CodeCommit", {
+      Configuration: { RepositoryName: "monorepo", BranchName: "main", PollForSourceChanges: false },
+      OutputArtifacts: [{ Name: "Source" }],
+    });
     p.template.hasResourceProperties("AWS::CodePipeline::Pipeline", { Triggers: Match.absent() });
     p.template.resourceCountIs("AWS::Events::Rule", 0);
   });
@@ -305,20 +312,15 @@ describe("ServicePipeline from a CodeConnections connection", () => {
   });
 
   it("reads owner/repo on the branch through the connection, not on every push (DetectChanges off)", () => {
-    const [source] = stages(p.template);
-    expect(source?.Actions).toEqual([
-      expect.objectContaining({
-        Name: SOURCE_ACTION_NAME,
-        ActionTypeId: { Category: "Source", Owner: "AWS", Provider: "CodeStarSourceConnection", Version: "1" },
-        Configuration: {
-          ConnectionArn: CONNECTION,
-          FullRepositoryId: "acme/shop",
-          BranchName: "release",
-          DetectChanges: false,
-        },
-        RoleArn: p.stack.resolve(p.pipeline.sourceRole?.roleArn),
-      }),
-    ]);
+    expectSourceAction(p.template, "CodeStarSourceConnection", {
+      Configuration: {
+        ConnectionArn: CONNECTION,
+        FullRepositoryId: "acme/shop",
+        BranchName: "release",
+        DetectChanges: false,
+      },
+      RoleArn: p.stack.resolve(p.pipeline.sourceRole?.roleArn),
+    });
   });
 
   it("starts through a V2 trigger whose push filters are its trigger paths on the branch", () => {
