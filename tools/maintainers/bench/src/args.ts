@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { engineChoice } from "@repo/container";
 import * as cli from "@repo/devkit/cli";
 import { isKebabCase } from "@repo/service-contract/naming";
-import type { BenchOptions } from "./context.ts";
+import type { AgainstCommit, BenchOptions } from "./context.ts";
 import { PART_IDS, type PartId } from "./model.ts";
 
 export const HELP = `Usage: pnpm bench [part ...] [options]
@@ -31,6 +32,8 @@ Options:
   --base-image <image>     base image for the image part (env NODE_IMAGE; default: the Dockerfile's own).
                            It must already be in the engine's local storage: the bench pulls nothing.
   --cdk-out <dir>          deploy floor: read these synthesized templates instead of synthesizing
+  --against <commit>       turbo: also run the test command cold on fresh copies of the working tree and of
+                           <commit>, alternating, 3 rounds each (smoke: 1), and report them side by side
   --keep-temp              keep the temporary folders (bundles, server logs, repository copies)
   -h, --help               show this help
 
@@ -38,7 +41,7 @@ Exit code: 0 when every part ran or was skipped with a reason, 1 when a part fai
 `;
 
 const FLAGS = {
-  ...cli.valueFlags("out", "service", "engine", "base-image", "cdk-out"),
+  ...cli.valueFlags("out", "service", "engine", "base-image", "cdk-out", "against"),
   ...cli.switchFlags("smoke", "keep-temp"),
   ...cli.HELP_FLAG,
 } as const;
@@ -63,6 +66,11 @@ export function parseCliArgs(argv: readonly string[], env: cli.Env, repoRoot: st
 
   const engine = engineChoice(values.engine, env);
 
+  const againstRef = cli.flagValue(values.against, "--against");
+  if (againstRef !== undefined && !parts.includes("turbo")) {
+    throw new cli.UsageError("--against applies to the turbo part: name it too (pnpm bench turbo --against <commit>)");
+  }
+
   const out = cli.flagValue(values.out, "--out");
   const outDir = out !== undefined ? path.resolve(out) : allParts && !smoke ? path.join(repoRoot, "docs") : null;
 
@@ -77,6 +85,22 @@ export function parseCliArgs(argv: readonly string[], env: cli.Env, repoRoot: st
       baseImage: cli.flagValue(values["base-image"], "--base-image") ?? cli.envValue(env, "NODE_IMAGE"),
       cdkOut: cli.flagValue(values["cdk-out"], "--cdk-out"),
       keepTemp: values["keep-temp"] === true,
+      against: againstRef === undefined ? undefined : resolveCommit(againstRef, repoRoot),
     },
   };
+}
+
+/** The commit `ref` names in the repository at `root`, or a usage error saying it names none. */
+function resolveCommit(ref: string, root: string): AgainstCommit {
+  if (ref.startsWith("-")) throw new cli.UsageError(`--against "${ref}": a commit, not an option`);
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+    return { ref, commit };
+  } catch {
+    throw new cli.UsageError(`--against "${ref}": names no commit of the repository at ${root}`);
+  }
 }

@@ -22,6 +22,15 @@ export interface BenchOptions {
   cdkOut: string | undefined;
   /** Keep the temporary folders (copies of the repository, bundles, server logs) for inspection. */
   keepTemp: boolean;
+  /** Turbo part: also time the cold test command on this commit, alternating with the working tree. */
+  against: AgainstCommit | undefined;
+}
+
+export interface AgainstCommit {
+  /** As given (a branch, tag or hash). */
+  ref: string;
+  /** The full hash it names. */
+  commit: string;
 }
 
 export interface BenchContext {

@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { UsageError } from "@repo/devkit/cli";
 import { describe, expect, it } from "vitest";
 import { parseCliArgs } from "../src/args.ts";
@@ -52,6 +54,24 @@ describe("parseCliArgs", () => {
     expect(() => options(["--out", " "])).toThrow(/--out: empty value/);
     expect(() => options(["--service", "../etc"])).toThrow(/--service "..\/etc" is not a folder name/);
     expect(() => options(["--bogus"])).toThrow(UsageError);
+  });
+
+  it("resolves --against to the commit it names, for the turbo part only", () => {
+    const repo = fileURLToPath(new URL("../../../..", import.meta.url));
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
+    const against = (argv: string[]) => {
+      const parsed = parseCliArgs(argv, {}, repo);
+      if (parsed.help) throw new Error("unexpected --help");
+      return parsed.options.against;
+    };
+    expect(against(["turbo", "--against", "HEAD"])).toEqual({ ref: "HEAD", commit: head });
+    expect(against(["--against", head.slice(0, 12)])).toEqual({ ref: head.slice(0, 12), commit: head });
+    expect(against(["turbo"])).toBeUndefined();
+    expect(() => against(["deploy", "--against", "HEAD"])).toThrow(/--against applies to the turbo part/);
+    expect(() => against(["turbo", "--against", "no-such-branch"])).toThrow(
+      `--against "no-such-branch": names no commit of the repository at ${repo}`,
+    );
+    expect(() => against(["turbo", "--against=--all"])).toThrow(/a commit, not an option/);
   });
 
   it("answers --help", () => {

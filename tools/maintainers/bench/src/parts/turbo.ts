@@ -1,13 +1,14 @@
-import { appendFile } from "node:fs/promises";
+import { appendFile, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { copyProjectFiles } from "@repo/devkit/files";
 import { stripAnsi } from "@repo/devkit/process";
 import { endedChildrenCpuSeconds } from "../children-cpu.ts";
-import type { BenchContext, BenchPart } from "../context.ts";
+import type { AgainstCommit, BenchContext, BenchPart } from "../context.ts";
 import { type Figure, figure } from "../model.ts";
-import { runChecked, runCommand } from "../processes.ts";
-import { round } from "../stats.ts";
+import { runCommand } from "../processes.ts";
+import { installedCopy, turboEnv } from "../repository-copy.ts";
+import { alternately } from "../rounds.ts";
+import { median, round } from "../stats.ts";
 import { newestRunSummary, type TaskOutcome, tasksAffectedBy, taskTimes } from "../turbo-summary.ts";
 
 /** What runs three times (pnpm arguments): the README's test command; smoke: the service's type check alone. */
@@ -21,16 +22,16 @@ interface TurboRun {
   tasks: TaskOutcome[];
 }
 
-/** The environment of a turbo run in the copy: nothing inherited from a turbo run this bench may be inside. */
-function turboEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("TURBO_") && !key.startsWith("npm_")) env[key] = value;
-  }
-  return { ...env, TURBO_TELEMETRY_DISABLED: "1", TURBO_RUN_SUMMARY: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
-}
+/** Full mode: cold runs of each side with --against, alternating who goes first. */
+const AGAINST_ROUNDS = 3;
 
-async function timedRun(ctx: BenchContext, copy: string, args: string[], label: string): Promise<TurboRun> {
+async function timedRun(
+  ctx: BenchContext,
+  copy: string,
+  args: string[],
+  label: string,
+  tree = "the working tree as it is now",
+): Promise<TurboRun> {
   const command = `pnpm ${args.join(" ")}`;
   ctx.progress(`${command}: ${label}`);
   const since = Date.now();
@@ -56,8 +57,7 @@ async function timedRun(ctx: BenchContext, copy: string, args: string[], label: 
     const failures = output.filter((line) => /\bFAIL\b|Error:|timed out/.test(line)).slice(0, 10);
     const tail = [...failures, "…", ...output.slice(-12)].join("\n  ");
     throw new Error(
-      `\`${command}\` (${label}) does not pass on the working tree as it is now (${failed}); these figures ` +
-        `need a green run:\n  ${tail}`,
+      `\`${command}\` (${label}) does not pass on ${tree} (${failed}); these figures ` + `need a green run:\n  ${tail}`,
     );
   }
   return { label, ms: result.elapsedMs, tasks: newestRunSummary(copy, since) };
@@ -71,27 +71,7 @@ export const turboPart: BenchPart = {
     const args = commandArgs(ctx.options.smoke, ctx.options.service);
     const dir = await ctx.makeTempDir("turbo");
     const copy = path.join(dir, "repo");
-    ctx.progress(`copying the repository to ${copy} (no node_modules, no caches)`);
-    copyProjectFiles(ctx.repoRoot, copy);
-    // A repository of its own with every file in its index, as a clone has them: Biome reads .gitignore through
-    // it, and turbo hashes through git (with an empty index it hashed the task logs under .turbo/ as inputs, so
-    // nothing was ever cached). Nothing is committed; the copy is deleted afterwards.
-    await runChecked("git", ["init", "--quiet"], { cwd: copy });
-    await runChecked("git", ["add", "--all"], { cwd: copy });
-    ctx.progress("pnpm install --offline --frozen-lockfile (from the local store)");
-    const install = await runCommand("pnpm", ["install", "--offline", "--frozen-lockfile"], {
-      cwd: copy,
-      env: turboEnv(),
-      cleanup: ctx.cleanup,
-    });
-    if (install.exitCode !== 0) {
-      ctx.progress("offline install failed (a package missing from the store): installing with --prefer-offline");
-      await runChecked("pnpm", ["install", "--prefer-offline", "--frozen-lockfile"], {
-        cwd: copy,
-        env: turboEnv(),
-        cleanup: ctx.cleanup,
-      });
-    }
+    await installedCopy(ctx, copy, undefined);
 
     const command = `pnpm ${args.join(" ")}`;
     const cpuBefore = endedChildrenCpuSeconds();
@@ -156,6 +136,84 @@ export const turboPart: BenchPart = {
       `Each task of the cold run, the slowest first (they run side by side, so they add up to more than the whole): ${taskTimes(cold.tasks).join(", ")}.`,
     ];
     if (executed(cached).length > 0) notes.push(`Not cached on the second run: ${list(executed(cached))}.`);
-    return { figures, notes, raw: { command, runs: [cold, cached, touched] } };
+    const against = ctx.options.against;
+    if (against === undefined) return { figures, notes, raw: { command, runs: [cold, cached, touched] } };
+    const compared = await coldAgainst(ctx, dir, args, against);
+    return {
+      figures: [...figures, ...compared.figures],
+      notes: [...notes, compared.note],
+      raw: { command, runs: [cold, cached, touched], against: { ...against, rounds: compared.rounds } },
+    };
   },
 };
+
+interface ColdRound {
+  seconds: number;
+  cpuSeconds: number | null;
+  tasks: number;
+}
+
+/**
+ * The cold run again, on a fresh copy of the working tree and on one of `against` (installed the same way), round
+ * after round, who goes first alternating: the two sides meet the same machine, and neither gets a warmer page cache.
+ */
+async function coldAgainst(ctx: BenchContext, dir: string, args: string[], against: AgainstCommit) {
+  const rounds = ctx.options.smoke ? 1 : AGAINST_ROUNDS;
+  const command = `pnpm ${args.join(" ")}`;
+  // alternately's targets: "service" is the working tree, "baseline" the commit.
+  const results = await alternately(rounds, async (target, index): Promise<ColdRound> => {
+    const commit = target === "service" ? undefined : against.commit;
+    const side = commit === undefined ? "working tree" : against.ref;
+    const copy = path.join(dir, `${target === "service" ? "tree" : "commit"}-${index + 1}`);
+    await installedCopy(ctx, copy, commit);
+    const cpuBefore = endedChildrenCpuSeconds();
+    const tree = commit === undefined ? undefined : commitLabel(against);
+    const run = await timedRun(ctx, copy, args, `cold, round ${index + 1}/${rounds}, ${side}`, tree);
+    const cpuAfter = endedChildrenCpuSeconds();
+    await rm(copy, { recursive: true, force: true });
+    return {
+      seconds: round(run.ms / 1000, 1),
+      cpuSeconds: cpuBefore === null || cpuAfter === null ? null : round(cpuAfter - cpuBefore, 1),
+      tasks: run.tasks.filter((task) => task.cache === "MISS").length,
+    };
+  });
+  const ours = results.service;
+  const theirs = results.baseline;
+  const label = commitLabel(against);
+  const spread = (side: ColdRound[], pick: (r: ColdRound) => number | null) => side.map(pick).join(", ");
+  const figures: Figure[] = [
+    figure({
+      name: `${command}, cold, working tree vs ${against.ref} (median of ${rounds} alternated rounds, fresh copies)`,
+      unit: "s",
+      value: median(ours.map((r) => r.seconds)),
+      baseline: median(theirs.map((r) => r.seconds)),
+      baselineLabel: label,
+      better: "lower",
+      detail: `rounds: ${spread(ours, (r) => r.seconds)} s vs ${spread(theirs, (r) => r.seconds)} s`,
+    }),
+  ];
+  const cpu = (side: ColdRound[]) => side.map((r) => r.cpuSeconds).filter((value) => value !== null);
+  if (cpu(ours).length === rounds && cpu(theirs).length === rounds) {
+    figures.push(
+      figure({
+        name: `${command}, cold, CPU-s, working tree vs ${against.ref} (median of ${rounds} rounds)`,
+        unit: "s",
+        value: median(cpu(ours)),
+        baseline: median(cpu(theirs)),
+        baselineLabel: label,
+        better: "lower",
+        detail: `rounds: ${spread(ours, (r) => r.cpuSeconds)} vs ${spread(theirs, (r) => r.cpuSeconds)}`,
+      }),
+    );
+  }
+  const note =
+    `Against ${label}: ${rounds} round(s), each side in a fresh copy installed as above and run cold, who goes ` +
+    `first alternating; tasks run per round: ${spread(ours, (r) => r.tasks)} (working tree), ` +
+    `${spread(theirs, (r) => r.tasks)} (${against.ref}). The test suites differ: each side runs its own.`;
+  return { figures, note, rounds: results };
+}
+
+/** The commit as given, with its short hash when it was named otherwise (a branch, a tag, HEAD~3). */
+function commitLabel({ ref, commit }: AgainstCommit): string {
+  return commit.startsWith(ref) ? ref : `${ref} (${commit.slice(0, 7)})`;
+}
