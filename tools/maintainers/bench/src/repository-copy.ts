@@ -5,11 +5,14 @@ import { copyProjectFiles } from "@repo/devkit/files";
 import type { BenchContext } from "./context.ts";
 import { runChecked, runCommand } from "./processes.ts";
 
-/** The environment of a turbo run in a copy: nothing inherited from a turbo run this bench may be inside. */
+/**
+ * The environment of a turbo run in a copy: nothing inherited from a turbo run this bench may be inside, and no
+ * compile cache but the one the copy's own scripts choose (a warm one would make a cold run less cold).
+ */
 export function turboEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith("TURBO_") && !key.startsWith("npm_")) env[key] = value;
+    if (!key.startsWith("TURBO_") && !key.startsWith("npm_") && key !== "NODE_COMPILE_CACHE") env[key] = value;
   }
   return { ...env, TURBO_TELEMETRY_DISABLED: "1", TURBO_RUN_SUMMARY: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
 }

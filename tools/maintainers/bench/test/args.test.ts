@@ -1,10 +1,9 @@
-import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { UsageError } from "@repo/devkit/cli";
 import { describe, expect, it } from "vitest";
 import { parseCliArgs } from "../src/args.ts";
 import { PART_IDS } from "../src/model.ts";
+import { gitRepoWith } from "./support/git-repo.ts";
 
 const ROOT = "/repo";
 
@@ -57,21 +56,25 @@ describe("parseCliArgs", () => {
   });
 
   it("resolves --against to the commit it names, for the turbo part only", () => {
-    const repo = fileURLToPath(new URL("../../../..", import.meta.url));
-    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
+    const repo = gitRepoWith({ "package.json": "{}\n" });
     const against = (argv: string[]) => {
-      const parsed = parseCliArgs(argv, {}, repo);
+      const parsed = parseCliArgs(argv, {}, repo.root);
       if (parsed.help) throw new Error("unexpected --help");
       return parsed.options.against;
     };
-    expect(against(["turbo", "--against", "HEAD"])).toEqual({ ref: "HEAD", commit: head });
-    expect(against(["--against", head.slice(0, 12)])).toEqual({ ref: head.slice(0, 12), commit: head });
-    expect(against(["turbo"])).toBeUndefined();
-    expect(() => against(["deploy", "--against", "HEAD"])).toThrow(/--against applies to the turbo part/);
-    expect(() => against(["turbo", "--against", "no-such-branch"])).toThrow(
-      `--against "no-such-branch": names no commit of the repository at ${repo}`,
-    );
-    expect(() => against(["turbo", "--against=--all"])).toThrow(/a commit, not an option/);
+    try {
+      expect(against(["turbo", "--against", "HEAD"])).toEqual({ ref: "HEAD", commit: repo.commit });
+      const short = repo.commit.slice(0, 12);
+      expect(against(["--against", short])).toEqual({ ref: short, commit: repo.commit });
+      expect(against(["turbo"])).toBeUndefined();
+      expect(() => against(["deploy", "--against", "HEAD"])).toThrow(/--against applies to the turbo part/);
+      expect(() => against(["turbo", "--against", "no-such-branch"])).toThrow(
+        `--against "no-such-branch": names no commit of the repository at ${repo.root}`,
+      );
+      expect(() => against(["turbo", "--against=--all"])).toThrow(/a commit, not an option/);
+    } finally {
+      repo.remove();
+    }
   });
 
   it("answers --help", () => {
