@@ -1,7 +1,6 @@
 // The compliance levels against AWS Control Tower's proactive controls (@cdklabs/cdk-validator-cfnguard): the
 // control-tower level fails nothing but the exception file's entries, each of which still fails; the standard level's
 // failures are the ones docs/security.md lists.
-
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -28,7 +27,7 @@ import {
 } from "../lib/compliance/exceptions.ts";
 import { buildInfra, CONTROL_TOWER_EXCEPTIONS_FILE, createApp, DEFAULT_REPO_ROOT } from "../lib/infra-app.ts";
 import { nagFindings } from "./support/nag.ts";
-import { makeRepo, manifest, resourcesOfType, type Scenario, synthesize } from "./support/synth.ts";
+import { makeRepo, manifest, resourcesOfType, type Scenario, synthesize, type TemplateJson } from "./support/synth.ts";
 import { temporaryDir } from "./support/temporary.ts";
 
 const SECURITY_DOC = path.join(DEFAULT_REPO_ROOT, "docs", "security.md");
@@ -71,11 +70,10 @@ const describeFinding = (f: ControlTowerFinding) => `${f.control} ${f.stack}/${f
 /** The cfn-guard binary the Control Tower plugin runs, bundled for this platform (a private field in its types). */
 const CFN_GUARD = Reflect.get(new cfnGuard.CfnGuardValidator({ controlTowerRulesEnabled: false }), "guard") as string;
 
-/** One template holding one resource of each type the templates contain, as synthesized (its properties too). */
-function oneResourcePerType(templatePaths: readonly string[]): string {
+/** One template holding one resource of each type the stacks contain, as synthesized (its properties too). */
+function oneResourcePerType(templates: readonly TemplateJson[]): string {
   const resources = new Map<string, [string, unknown]>();
-  for (const templatePath of templatePaths) {
-    const template = JSON.parse(readFileSync(templatePath, "utf8")) as { Resources: Record<string, { Type: string }> };
+  for (const template of templates) {
     for (const [logicalId, resource] of Object.entries(template.Resources)) {
       if (!resources.has(resource.Type)) resources.set(resource.Type, [logicalId, resource]);
     }
@@ -129,7 +127,7 @@ function controlTower(): ControlTowerScenario {
     const skipped = controlTowerRuleFiles().filter((rule) => !selected.has(rule));
     const skippedResult = guardResult(
       skipped.map((rule) => rule.file),
-      oneResourcePerType(stacks.map((stack) => stack.templatePath)),
+      oneResourcePerType([s.infra.shared, ...s.infra.services].map((stack) => s.json(stack.stackName))),
     );
     // Awaited by the last test of the file; a failure before then must not count as unhandled.
     skippedResult.catch(() => {});
