@@ -16,6 +16,9 @@ function commandArgs(smoke: boolean, service: string): string[] {
   return smoke ? ["exec", "turbo", "run", "check-types", `--filter=@repo/${service}`] : ["test"];
 }
 
+/** The command as the figures and messages name it. */
+const commandLine = (args: readonly string[]) => `pnpm ${args.join(" ")}`;
+
 interface TurboRun {
   label: string;
   ms: number;
@@ -32,7 +35,7 @@ async function timedRun(
   label: string,
   tree = "the working tree as it is now",
 ): Promise<TurboRun> {
-  const command = `pnpm ${args.join(" ")}`;
+  const command = commandLine(args);
   ctx.progress(`${command}: ${label}`);
   const since = Date.now();
   const result = await runCommand("pnpm", args, {
@@ -73,7 +76,7 @@ export const turboPart: BenchPart = {
     const copy = path.join(dir, "repo");
     await installedCopy(ctx, copy, undefined);
 
-    const command = `pnpm ${args.join(" ")}`;
+    const command = commandLine(args);
     const cpuBefore = endedChildrenCpuSeconds();
     const cold = await timedRun(ctx, copy, args, "cold (empty cache)");
     const cpuAfter = endedChildrenCpuSeconds();
@@ -159,16 +162,16 @@ interface ColdRound {
  */
 async function coldAgainst(ctx: BenchContext, dir: string, args: string[], against: AgainstCommit) {
   const rounds = ctx.options.smoke ? 1 : AGAINST_ROUNDS;
-  const command = `pnpm ${args.join(" ")}`;
+  const command = commandLine(args);
+  const label = commitLabel(against);
   // alternately's targets: "service" is the working tree, "baseline" the commit.
   const results = await alternately(rounds, async (target, index): Promise<ColdRound> => {
     const commit = target === "service" ? undefined : against.commit;
-    const side = commit === undefined ? "working tree" : against.ref;
+    const tree = commit === undefined ? undefined : label;
     const copy = path.join(dir, `${target === "service" ? "tree" : "commit"}-${index + 1}`);
     await installedCopy(ctx, copy, commit);
     const cpuBefore = endedChildrenCpuSeconds();
-    const tree = commit === undefined ? undefined : commitLabel(against);
-    const run = await timedRun(ctx, copy, args, `cold, round ${index + 1}/${rounds}, ${side}`, tree);
+    const run = await timedRun(ctx, copy, args, `cold, round ${index + 1}/${rounds}, ${tree ?? "working tree"}`, tree);
     const cpuAfter = endedChildrenCpuSeconds();
     await rm(copy, { recursive: true, force: true });
     return {
@@ -179,7 +182,6 @@ async function coldAgainst(ctx: BenchContext, dir: string, args: string[], again
   });
   const ours = results.service;
   const theirs = results.baseline;
-  const label = commitLabel(against);
   const spread = (side: ColdRound[], pick: (r: ColdRound) => number | null) => side.map(pick).join(", ");
   const figures: Figure[] = [
     figure({
